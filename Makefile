@@ -6,7 +6,7 @@ JAVA     ?= java
 LAUNCHER  = $(JAVA) -cp model-check/target/classes asys.modelcheck.Main
 BUILT     = model-check/target/classes/asys/modelcheck/Main.class model-check/target/lib/tla2tools.jar
 
-.PHONY: help check check-full test fuzz bench clean launcher
+.PHONY: help check check-full test fuzz bench clean launcher example
 
 help:
 	@echo "asys: asynchronous calls by thread-blocked hook and identity transfer"
@@ -19,6 +19,7 @@ help:
 	@echo "                   (model-check/test.suite: small healthy model, every variant, every witness)"
 	@echo "  make fuzz        the JQF fuzzing campaign (issue 5; not built yet)"
 	@echo "  make bench       the JMH benchmarks (issue 6; not built yet)"
+	@echo "  make example     build the runtime and run the README's example program"
 	@echo "  make clean       remove build output"
 	@echo ""
 	@echo "  Each check run prints a table, a step table per rejected variant, and ends with"
@@ -44,6 +45,10 @@ fuzz:
 
 bench:
 	@echo "make bench: the JMH benchmarks arrive with issue 6; nothing to run yet." >&2; exit 2
+
+example:
+	$(MVN) -pl impl test-compile
+	$(JAVA) -cp impl/target/classes:impl/target/test-classes asys.example.Example
 
 clean:
 	$(MVN) clean

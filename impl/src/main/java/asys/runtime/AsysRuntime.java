@@ -1,0 +1,315 @@
+package asys.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+
+/**
+ * The asys runtime: lanes of parked spare threads (the spec's CPUs and pools) and the
+ * identities (event loops) that run calls inline on them. Build one with {@link #builder()};
+ * spares are started and parked at build time. {@link #close()} stops new work, lets every call
+ * in flight deliver its one outcome, and ends every thread the runtime started.
+ *
+ * <pre>{@code
+ * try (AsysRuntime rt = AsysRuntime.builder().lanes(2).spareCapacity(2).build()) {
+ *     Identity loop = rt.newIdentity("main");
+ *     loop.execute(() -> loop.submit(() -> Blocking.sleep(Duration.ofMillis(5)), r -> ...));
+ * }
+ * }</pre>
+ */
+public final class AsysRuntime implements AutoCloseable {
+
+    final int inFlightLimit;
+    private final int threadLimit;
+    private final ThreadFactory threadFactory;
+    /** Null when tracing is off: every emit site checks it, so tracing off costs one branch. */
+    final Tracer tracer;
+    private final BiConsumer<String, Throwable> uncaught;
+    private final Lane[] lanes;
+
+    final Counters.Live counters = new Counters.Live();
+    private final AtomicInteger threadsStarted = new AtomicInteger();   // counts against threadLimit
+    private final AtomicLong callIds = new AtomicLong();
+    private final AtomicInteger identityIds = new AtomicInteger();
+    private final AtomicInteger nextLane = new AtomicInteger();
+    private final List<Identity> identities = new CopyOnWriteArrayList<>();
+    private final List<KThread> threads = new CopyOnWriteArrayList<>();
+    private final AtomicInteger ownerViolations = new AtomicInteger();
+
+    private volatile boolean closing;
+    private final ReentrantLock exitLock = new ReentrantLock();
+    private final Condition allExited = exitLock.newCondition();
+    private int alive;                                                  // guarded by exitLock
+
+    private AsysRuntime(Builder b) {
+        this.inFlightLimit = b.inFlightLimit;
+        this.threadLimit = b.threadLimit;
+        this.threadFactory = b.threadFactory;
+        this.tracer = b.traceSink == null ? null : new Tracer(b.traceSink);
+        this.uncaught = b.uncaught;
+        this.lanes = new Lane[b.lanes];
+        for (int i = 0; i < lanes.length; i++) lanes[i] = new Lane(i, b.spareCapacity);
+        for (Lane lane : lanes) {
+            for (int i = 0; i < b.spareCapacity; i++) {
+                KThread k = start(lane, KThread.State.POOLED);
+                if (k == null || !lane.give(k)) {
+                    close();
+                    throw new IllegalStateException("cannot preallocate spare " + i + " of lane " + lane.id
+                            + ": the thread factory gave no thread");
+                }
+            }
+        }
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /**
+     * A new identity (event loop) with a thread of its own, on the next lane.
+     *
+     * @throws IllegalStateException when the runtime is closed or the thread limit is reached
+     */
+    public Identity newIdentity(String name) {
+        Objects.requireNonNull(name, "name");
+        if (closing) throw new IllegalStateException("runtime is closed: no new identities");
+        Lane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
+        Identity u = new Identity(identityIds.incrementAndGet(), name, this, lane);
+        KThread k = start(lane, KThread.State.USER);
+        if (k == null) {
+            throw new IllegalStateException("cannot start identity " + name + ": thread limit " + threadLimit
+                    + " reached (each identity needs a thread of its own, and spares count too)");
+        }
+        identities.add(u);
+        u.claim(k);
+        k.assign(new KThread.Assignment(u, null));
+        return u;
+    }
+
+    /** Counters a user can read; exact once the runtime is closed. */
+    public Counters counters() {
+        int pooled = 0;
+        for (Lane l : lanes) pooled += l.pooled();
+        return counters.snapshot(alive(), pooled, ownerViolations.get());
+    }
+
+    /** Times a thread found an identity carried by another thread: must stay 0 (IdentityUnique). */
+    public int ownerViolations() { return ownerViolations.get(); }
+
+    public boolean isClosed() { return closing; }
+
+    /**
+     * Stops new identities, tasks and calls; waits until every identity has delivered the outcome
+     * of every call in flight and every thread the runtime started has ended. A call that never
+     * finishes makes this wait forever: use {@link #close(Duration)}. Called from a runtime thread
+     * (a task or handler), it starts closing and returns at once: waiting would wait for itself.
+     */
+    @Override
+    public void close() {
+        if (!closeAndAwait(null)) throw new IllegalStateException("unreachable: close without a timeout returned early");
+    }
+
+    /** {@link #close()} waiting at most {@code timeout}; true when everything has ended. */
+    public boolean close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return closeAndAwait(timeout);
+    }
+
+    private boolean closeAndAwait(Duration timeout) {
+        closing = true;
+        for (Identity u : identities) u.close();
+        for (Lane l : lanes) {
+            for (KThread k : l.drain()) k.assign(KThread.Assignment.EXIT);
+        }
+        if (KThread.current() != null && KThread.current().runtime == this) return true;
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        exitLock.lock();
+        try {
+            while (alive > 0) {
+                // Spares that went back to a pool after the drain above exit on their own (they
+                // check closing); drain again in case one parked in between.
+                for (Lane l : lanes) for (KThread k : l.drain()) k.assign(KThread.Assignment.EXIT);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                try {
+                    allExited.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            exitLock.unlock();
+        }
+    }
+
+    // ---- internals -----------------------------------------------------------------------
+
+    boolean closing() { return closing; }
+
+    long nextCallId() { return callIds.incrementAndGet(); }
+
+    /** Allocate: a new spare for {@code lane} within the thread limit, reserved; null if none. */
+    KThread allocateSpare(Lane lane) {
+        KThread k = start(lane, KThread.State.RESERVED);
+        if (k != null) counters.sparesAllocated.increment();
+        return k;
+    }
+
+    /** Starts a runtime thread parked in {@code initial}, or returns null at the limit or on factory failure. */
+    private KThread start(Lane lane, KThread.State initial) {
+        int n;
+        do {
+            n = threadsStarted.get();
+            if (n >= threadLimit) return null;
+        } while (!threadsStarted.compareAndSet(n, n + 1));
+        KThread k = new KThread(n + 1, lane, this, initial);
+        Thread t;
+        try {
+            t = threadFactory.newThread(k);
+        } catch (Throwable e) {
+            reportUncaught("thread factory failed", e);
+            t = null;
+        }
+        if (t == null) {
+            threadsStarted.decrementAndGet();
+            return null;
+        }
+        k.thread = t;
+        exitLock.lock();
+        try {
+            alive++;
+        } finally {
+            exitLock.unlock();
+        }
+        threads.add(k);
+        try {
+            t.start();
+        } catch (Throwable e) {
+            threadExited(k);
+            reportUncaught("cannot start a runtime thread", e);
+            return null;
+        }
+        return k;
+    }
+
+    void threadExited(KThread k) {
+        threadsStarted.decrementAndGet();
+        threads.remove(k);
+        exitLock.lock();
+        try {
+            alive--;
+            allExited.signalAll();
+        } finally {
+            exitLock.unlock();
+        }
+    }
+
+    private int alive() {
+        exitLock.lock();
+        try {
+            return alive;
+        } finally {
+            exitLock.unlock();
+        }
+    }
+
+    void identityEnded(Identity u) { identities.remove(u); }
+
+    void ownerViolation(Identity u, KThread k) {
+        ownerViolations.incrementAndGet();
+        reportUncaught("owner check: " + u + " is not carried by " + k + " alone", new IllegalStateException("IdentityUnique"));
+    }
+
+    void reportUncaught(String what, Throwable t) {
+        try {
+            uncaught.accept(what, t);
+        } catch (Throwable ignored) {
+            // the uncaught-error handler itself failed: nothing more to tell
+        }
+    }
+
+    /** Builds a runtime from a checked configuration. */
+    public static final class Builder {
+        private int lanes = 1;
+        private int spareCapacity = 2;
+        private int threadLimit = 256;
+        private int inFlightLimit = 1024;
+        private ThreadFactory threadFactory;
+        private TraceSink traceSink;
+        private BiConsumer<String, Throwable> uncaught = (what, t) -> {
+            System.err.println("asys: " + what);
+            t.printStackTrace();
+        };
+
+        private Builder() {}
+
+        /** Lanes (the spec's CPUs), each with its own pool of spares; at least 1. */
+        public Builder lanes(int n) { lanes = n; return this; }
+        /** Idle spares each lane keeps parked (PoolCap); preallocated at build; at least 0. */
+        public Builder spareCapacity(int n) { spareCapacity = n; return this; }
+        /** Most threads the runtime may run at once: carriers, spares and workers. */
+        public Builder threadLimit(int n) { threadLimit = n; return this; }
+        /** Most calls one identity may have in flight (Limit); the next gets EAGAIN (LIMIT). */
+        public Builder inFlightLimit(int n) { inFlightLimit = n; return this; }
+        /** Makes the runtime's threads (default: daemon threads named asys-N). */
+        public Builder threadFactory(ThreadFactory f) { threadFactory = Objects.requireNonNull(f, "threadFactory"); return this; }
+        /** Records every transition (off when not set). */
+        public Builder traceSink(TraceSink s) { traceSink = Objects.requireNonNull(s, "traceSink"); return this; }
+        /** Receives what tasks and handlers throw (default: printed to stderr). */
+        public Builder uncaughtErrorHandler(BiConsumer<String, Throwable> h) { uncaught = Objects.requireNonNull(h, "uncaughtErrorHandler"); return this; }
+
+        /**
+         * @throws IllegalArgumentException naming the setting that is impossible
+         */
+        public AsysRuntime build() {
+            List<String> wrong = new ArrayList<>();
+            if (lanes < 1) wrong.add("lanes must be at least 1, got " + lanes);
+            if (spareCapacity < 0) wrong.add("spareCapacity must be at least 0, got " + spareCapacity);
+            if (inFlightLimit < 1) wrong.add("inFlightLimit must be at least 1, got " + inFlightLimit);
+            long preallocated = (long) Math.max(lanes, 0) * Math.max(spareCapacity, 0);
+            if (threadLimit < preallocated + 1) {
+                wrong.add("threadLimit " + threadLimit + " cannot hold the " + preallocated + " preallocated spares (lanes "
+                        + lanes + " x spareCapacity " + spareCapacity + ") and one identity's thread");
+            }
+            if (!wrong.isEmpty()) throw new IllegalArgumentException("impossible asys configuration: " + String.join("; ", wrong));
+            if (threadFactory == null) {
+                AtomicInteger n = new AtomicInteger();
+                threadFactory = r -> {
+                    Thread t = new Thread(r, "asys-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                };
+            }
+            return new AsysRuntime(this);
+        }
+    }
+
+    /** Read-only counters: how calls went and what threads exist. */
+    public record Counters(long quick, long inProgress, long eagain, long hookFires, long sparesAllocated,
+                           int threadsAlive, int sparesPooled, int ownerViolations) {
+
+        /** The live adders behind a snapshot. */
+        static final class Live {
+            final LongAdder quick = new LongAdder();
+            final LongAdder inProgress = new LongAdder();
+            final LongAdder eagain = new LongAdder();
+            final LongAdder hookFires = new LongAdder();
+            final LongAdder sparesAllocated = new LongAdder();
+
+            Counters snapshot(int alive, int pooled, int violations) {
+                return new Counters(quick.sum(), inProgress.sum(), eagain.sum(), hookFires.sum(),
+                        sparesAllocated.sum(), alive, pooled, violations);
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package asys.runtime;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The blocking points of calls. Each primitive first tries without blocking; only when it must
+ * really block does it tell the current runtime thread, which (inside a call with its hook set)
+ * fires the hook: the loop moves to the spare and this thread blocks as a worker (HookFire). A
+ * NONBLOCK call gets EAGAIN instead. On a worker, blocking again fires nothing (WorkerBlock,
+ * WorkerWake). Outside a call, or on a thread that is not the runtime's, each behaves exactly
+ * like the plain JDK primitive.
+ */
+public final class Blocking {
+
+    private Blocking() {}
+
+    /** Sleeps {@code d}; a zero or negative duration does not block. */
+    public static void sleep(Duration d) throws InterruptedException {
+        Objects.requireNonNull(d, "duration");
+        if (d.isZero() || d.isNegative()) return;
+        KThread k = before();
+        try {
+            Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
+        } finally {
+            after(k);
+        }
+    }
+
+    /** Waits for {@code f}'s value; returns at once when it is done. */
+    public static <T> T get(Future<T> f) throws InterruptedException, ExecutionException {
+        Objects.requireNonNull(f, "future");
+        if (f.isDone()) return f.get();
+        KThread k = before();
+        try {
+            return f.get();
+        } finally {
+            after(k);
+        }
+    }
+
+    /** Waits for {@code stage}'s value; its failure is thrown as an {@link ExecutionException}. */
+    public static <T> T await(CompletionStage<T> stage) throws InterruptedException, ExecutionException {
+        Objects.requireNonNull(stage, "stage");
+        return get(stage.toCompletableFuture());
+    }
+
+    /** Acquires {@code lock}, blocking (and firing the hook) only if it is held. */
+    public static void lock(Lock lock) throws InterruptedException {
+        Objects.requireNonNull(lock, "lock");
+        if (lock.tryLock()) return;
+        KThread k = before();
+        try {
+            lock.lockInterruptibly();
+        } finally {
+            after(k);
+        }
+    }
+
+    /** Acquires a permit of {@code s}, blocking only if none is free. */
+    public static void acquire(Semaphore s) throws InterruptedException {
+        Objects.requireNonNull(s, "semaphore");
+        if (s.tryAcquire()) return;
+        KThread k = before();
+        try {
+            s.acquire();
+        } finally {
+            after(k);
+        }
+    }
+
+    /**
+     * Waits on {@code c} (its lock held, as for {@link Condition#await()}) until signalled. A
+     * condition wait always blocks, so inside a call it always fires the hook.
+     */
+    public static void await(Condition c) throws InterruptedException {
+        Objects.requireNonNull(c, "condition");
+        KThread k = before();
+        try {
+            c.await();
+        } finally {
+            after(k);
+        }
+    }
+
+    /**
+     * Runs a {@link ForkJoinPool.ManagedBlocker}: {@code isReleasable} first, and the hook fires
+     * only when it is not; then {@link ForkJoinPool#managedBlock}.
+     */
+    public static void managedBlock(ForkJoinPool.ManagedBlocker blocker) throws InterruptedException {
+        Objects.requireNonNull(blocker, "blocker");
+        if (blocker.isReleasable()) return;
+        KThread k = before();
+        try {
+            ForkJoinPool.managedBlock(blocker);
+        } finally {
+            after(k);
+        }
+    }
+
+    /** A worker waits for a stage returned by a call that blocked before returning it. */
+    static <T> CallHandle<T> awaitStage(CompletionStage<T> stage) {
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        KThread k = f.isDone() ? null : before();
+        CallRecord<T> r = new CallRecord<>(0, null, 0, null, null, null);
+        try {
+            r.finish(f.join(), null);
+        } catch (Throwable t) {
+            r.finish(null, Identity.unwrap(t));
+        } finally {
+            if (k != null) after(k);
+        }
+        return r;
+    }
+
+    private static KThread before() {
+        KThread k = KThread.current();
+        if (k != null) k.beforeBlock();
+        return k;
+    }
+
+    private static void after(KThread k) {
+        if (k != null) k.afterBlock();
+    }
+}

@@ -1,0 +1,23 @@
+package asys.runtime;
+
+/** Flags for {@link Identity#submit}: a bit set, so that passing them allocates nothing. */
+public final class CallFlags {
+    /** No flags. */
+    public static final int NONE = 0;
+    /** Return {@link Outcome#EAGAIN} ({@link EagainReason#WOULD_BLOCK}) instead of blocking. */
+    public static final int NONBLOCK = 1;
+    /** Never wait to get a spare: {@link Outcome#EAGAIN} ({@link EagainReason#NO_SPARE}) when the pool is empty. */
+    public static final int ATOMIC = 2;
+
+    static final int ALL = NONBLOCK | ATOMIC;
+
+    private CallFlags() {}
+
+    static String names(int flags) {
+        if (flags == 0) return "";
+        StringBuilder sb = new StringBuilder();
+        if ((flags & NONBLOCK) != 0) sb.append("NONBLOCK");
+        if ((flags & ATOMIC) != 0) sb.append(sb.length() > 0 ? "," : "").append("ATOMIC");
+        return sb.toString();
+    }
+}

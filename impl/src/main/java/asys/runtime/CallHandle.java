@@ -1,0 +1,28 @@
+package asys.runtime;
+
+import java.util.concurrent.CompletableFuture;
+
+/** A submitted call: its outcome, and once done its value or error. Safe to read from any thread. */
+public interface CallHandle<T> {
+
+    /** The call's id, unique within its runtime; the trace's {@code call}. */
+    long id();
+
+    /** What submit decided; {@link Outcome#PENDING} until the loop has run the call. */
+    Outcome outcome();
+
+    /** Why the call returned {@link Outcome#EAGAIN}; null otherwise. */
+    EagainReason eagainReason();
+
+    /** True once the call has its one result (its handler is about to run or has run). */
+    boolean isDone();
+
+    /** The value the call returned; null while not done, on error, or on EAGAIN. */
+    T value();
+
+    /** What the call threw (or its stage failed with); null otherwise. */
+    Throwable error();
+
+    /** A future completed with this handle when the call is done (made on first use). */
+    CompletableFuture<CallHandle<T>> future();
+}

@@ -1,0 +1,427 @@
+package asys.runtime;
+
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An identity: an event loop, carried by exactly one runtime thread at a time (the spec's
+ * {@code Identity}). Give it tasks from any thread with {@link #execute}; a task submits calls
+ * with {@link #submit}. Each submitted call runs inline on the loop's thread right after the task
+ * returns. When a call blocks (through {@link Blocking}), the thread's hook hands the loop to a
+ * reserved spare thread, which goes on with the loop's other work; the blocked thread finishes the
+ * call as a worker and posts its completion here.
+ *
+ * <p>The loop, run by whichever thread carries it: run the next submitted call (Submit, then
+ * CompleteInline, WouldBlock or HookFire); else reap a completion (Reap) and run its handler; else
+ * run the next task; else sleep until a task or a completion arrives (Await when calls are
+ * outstanding). Submission queue and in-flight count belong to the carrier; the completion queue
+ * and the sleep are guarded by {@link #lock}, so a post cannot slip between the check and the
+ * sleep (NoLostWakeup).
+ */
+public final class Identity implements AutoCloseable {
+
+    final int id;
+    private final String name;
+    private final AsysRuntime runtime;
+    final Lane lane;
+
+    /** Tasks from any thread. */
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Calls submitted and not yet run; carrier only. */
+    private final ArrayDeque<CallRecord<?>> submissions = new ArrayDeque<>();
+    /** Calls accepted at Submit and not yet done (QUICK, EAGAIN or reaped); carrier only. */
+    private int inFlight;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    /** Completions posted and not yet reaped; guarded by lock. */
+    private final ArrayDeque<CallRecord<?>> completions = new ArrayDeque<>();
+    /** The carrier sleeps on {@link #wake}; guarded by lock. */
+    private boolean sleeping;
+    /** IN_PROGRESS calls not yet posted (the spec's Outstanding). */
+    private final AtomicInteger outstanding = new AtomicInteger();
+
+    /** The thread carrying this identity now: the owner check (IdentityUnique). */
+    private final AtomicReference<KThread> owner = new AtomicReference<>();
+    private volatile boolean closing;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    Identity(int id, String name, AsysRuntime runtime, Lane lane) {
+        this.id = id;
+        this.name = name;
+        this.runtime = runtime;
+        this.lane = lane;
+    }
+
+    /** The id used in traces ({@code identity}). */
+    public int id() { return id; }
+
+    public String name() { return name; }
+
+    /**
+     * Runs {@code task} on this loop (from any thread). Throws {@link RejectedExecutionException}
+     * once this identity or its runtime is closed.
+     */
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (closing || runtime.closing()) {
+            throw new RejectedExecutionException("identity " + name + " is closed: it takes no new tasks");
+        }
+        tasks.add(task);
+        if (!isCarrier(Thread.currentThread())) {
+            lock.lock();
+            try {
+                if (sleeping) wake.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Submits {@code call}; see {@link #submit(int, Call, CompletionHandler)}. */
+    public <T> CallHandle<T> submit(Call<T> call, CompletionHandler<T> handler) {
+        return submit(CallFlags.NONE, call, handler);
+    }
+
+    /**
+     * Submits a call from a task (or handler) running on this loop. The call runs inline on this
+     * loop's thread right after the task returns; {@code handler} then gets its one result on this
+     * loop. {@code flags}: {@link CallFlags#NONBLOCK}, {@link CallFlags#ATOMIC}, or both.
+     *
+     * @throws NullPointerException naming {@code call} or {@code handler} when null
+     * @throws IllegalArgumentException for unknown flag bits
+     * @throws IllegalStateException when not called on this loop, or once it or its runtime is closed
+     */
+    public <T> CallHandle<T> submit(int flags, Call<T> call, CompletionHandler<T> handler) {
+        Objects.requireNonNull(call, "call");
+        return enqueue(flags, call, null, handler);
+    }
+
+    /** Submits a call with an explicit completion state machine (see {@link StageCall}). */
+    public <T> CallHandle<T> submitStage(int flags, StageCall<T> call, CompletionHandler<T> handler) {
+        Objects.requireNonNull(call, "call");
+        return enqueue(flags, null, call, handler);
+    }
+
+    private <T> CallHandle<T> enqueue(int flags, Call<T> call, StageCall<T> stage, CompletionHandler<T> handler) {
+        Objects.requireNonNull(handler, "handler");
+        if ((flags & ~CallFlags.ALL) != 0) {
+            throw new IllegalArgumentException("unknown call flags 0x" + Integer.toHexString(flags)
+                    + " (use CallFlags.NONBLOCK, CallFlags.ATOMIC)");
+        }
+        if (!isCarrier(Thread.currentThread())) {
+            throw new IllegalStateException("submit must be called from a task running on identity " + name
+                    + " (give it one with execute)");
+        }
+        if (closing || runtime.closing()) {
+            throw new IllegalStateException("identity " + name + " is closed: it takes no new calls");
+        }
+        CallRecord<T> x = new CallRecord<>(runtime.nextCallId(), this, flags, call, stage, handler);
+        submissions.add(x);
+        return x;
+    }
+
+    /** Stops new tasks and calls; the loop ends once every call in flight has had its outcome. */
+    @Override
+    public void close() {
+        closing = true;
+        lock.lock();
+        try {
+            if (sleeping) wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isClosed() { return closing; }
+
+    /** Completes when the loop has ended after {@link #close}. */
+    public CompletableFuture<Void> ended() { return ended; }
+
+    // ---- the loop, on its carrier thread --------------------------------------------------
+
+    boolean isCarrier(Thread t) {
+        KThread k = owner.get();
+        return k != null && k.thread == t;
+    }
+
+    /** The first carrier takes the identity (at creation). */
+    void claim(KThread k) {
+        if (!owner.compareAndSet(null, k)) runtime.ownerViolation(this, k);
+    }
+
+    /** HookFire moves the identity from {@code from} to {@code to}. */
+    void transferOwner(KThread from, KThread to) {
+        if (!owner.compareAndSet(from, to)) runtime.ownerViolation(this, from);
+    }
+
+    private void checkOwner(KThread me) {
+        if (owner.get() != me) runtime.ownerViolation(this, me);
+    }
+
+    /** Runs the loop on {@code me} until {@code me} stops carrying it (it became a worker and
+     *  finished its call) or the loop ends. */
+    void runLoop(KThread me) {
+        checkOwner(me);
+        while (true) {
+            CallRecord<?> x = submissions.poll();
+            if (x != null) {
+                if (!runSubmitted(me, x)) return;   // me finished x as a worker: the loop is elsewhere
+                continue;
+            }
+            CallRecord<?> c = reap(me);
+            if (c != null) {
+                inFlight--;
+                deliver(me, c);
+                continue;
+            }
+            Runnable task = tasks.poll();
+            if (task != null) {
+                checkOwner(me);
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    runtime.reportUncaught("task on identity " + name + " threw", t);
+                }
+                continue;
+            }
+            if (closing && inFlight == 0 && submissions.isEmpty() && tasks.isEmpty()) {
+                owner.compareAndSet(me, null);
+                runtime.identityEnded(this);
+                ended.complete(null);
+                return;
+            }
+            await(me);
+        }
+    }
+
+    /**
+     * Submit, then the call's body inline, then submit's single return path. Returns false when
+     * {@code me} finished the call as a kernel-only worker (the hook had fired): the identity is
+     * carried by another thread now, and {@code me} must leave the loop.
+     */
+    private <T> boolean runSubmitted(KThread me, CallRecord<T> x) {
+        // Submit: the limit, then a spare from this lane's pool, then the hook.
+        if (inFlight >= runtime.inFlightLimit) {
+            if (runtime.tracer != null) runtime.tracer.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
+                    "flags", CallFlags.names(x.flags), "outcome", "EAGAIN", "reason", "LIMIT");
+            return eagainAtOnce(me, x, EagainReason.LIMIT);
+        }
+        KThread s = lane.take();
+        if (s == null) {
+            if (x.atomic()) {
+                if (runtime.tracer != null) runtime.tracer.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
+                        "flags", CallFlags.names(x.flags), "outcome", "EAGAIN", "reason", "NO_SPARE");
+                return eagainAtOnce(me, x, EagainReason.NO_SPARE);
+            }
+            inFlight++;
+            me.state = KThread.State.IN_CALL;
+            me.current = x;
+            if (runtime.tracer != null) runtime.tracer.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
+                    "flags", CallFlags.names(x.flags));
+            // Allocate: start a new spare within the thread limit, or EAGAIN.
+            KThread fresh = runtime.allocateSpare(lane);
+            if (fresh == null) {
+                if (runtime.tracer != null) runtime.tracer.emit("Allocate", "thread", me.id, "call", x.id, "outcome", "EAGAIN", "reason", "NO_SPARE");
+                inFlight--;
+                me.state = KThread.State.USER;
+                me.current = null;
+                return eagainAtOnce(me, x, EagainReason.NO_SPARE);
+            }
+            if (runtime.tracer != null) runtime.tracer.emit("Allocate", "thread", me.id, "call", x.id, "spare", fresh.id);
+            s = fresh;
+        } else {
+            KThread spare = s;
+            s.state = KThread.State.RESERVED;
+            inFlight++;
+            if (runtime.tracer != null) runtime.tracer.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
+                    "flags", CallFlags.names(x.flags), "spare", spare.id);
+        }
+        s.state = KThread.State.RESERVED;
+        me.spare = s;                        // the hook is set
+        me.state = KThread.State.IN_CALL;
+        me.current = x;
+        me.wouldBlockSignalled = false;
+
+        // The call's body, on this stack.
+        T value = null;
+        Throwable error = null;
+        CompletionStage<T> stage = null;
+        try {
+            if (x.call != null) value = x.call.run();
+            else stage = Objects.requireNonNull(x.stageCall.start(), "a StageCall returned null instead of a stage");
+        } catch (WouldBlockSignal signal) {
+            // NONBLOCK: handled below from me.wouldBlockSignalled
+        } catch (Throwable t) {
+            error = t;
+        }
+
+        // Submit's return path: the hook check tells the original caller from a worker.
+        if (me.spare != null) {
+            if (me.wouldBlockSignalled || (stage != null && !isDone(stage) && x.nonblock())) {
+                wouldBlock(me, x, Outcome.EAGAIN);
+                x.decide(Outcome.EAGAIN, EagainReason.WOULD_BLOCK);
+                runtime.counters.eagain.increment();
+                x.finish(null, null);
+                inFlight--;
+                deliver(me, x);
+            } else if (stage != null && !isDone(stage)) {
+                wouldBlock(me, x, Outcome.IN_PROGRESS);
+                x.decide(Outcome.IN_PROGRESS, null);
+                callWentAsync();
+                runtime.counters.inProgress.increment();
+                stage.whenComplete((v, e) -> {
+                    x.finish(v, unwrap(e));
+                    post(x, "MachineComplete", null);
+                });
+            } else {
+                completeInline(me, x);
+                if (stage != null) {
+                    CompletableFuture<T> f = stage.toCompletableFuture();
+                    try {
+                        value = f.join();
+                    } catch (Throwable t) {
+                        error = unwrap(t);
+                    }
+                }
+                x.decide(Outcome.QUICK, null);
+                runtime.counters.quick.increment();
+                x.finish(value, error);
+                inFlight--;
+                deliver(me, x);
+            }
+            return true;
+        }
+        // WorkerFinish: the hook is clear, so this thread is a kernel-only worker now.
+        if (stage != null) {
+            CallHandle<T> done = Blocking.awaitStage(stage);
+            value = done.value();
+            error = done.error();
+        }
+        x.finish(value, error);
+        me.current = null;
+        post(x, "WorkerFinish", me);
+        return false;
+    }
+
+    private static boolean isDone(CompletionStage<?> stage) {
+        return stage.toCompletableFuture().isDone();
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException)
+                && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private boolean eagainAtOnce(KThread me, CallRecord<?> x, EagainReason reason) {
+        x.decide(Outcome.EAGAIN, reason);
+        runtime.counters.eagain.increment();
+        x.finish(null, null);
+        deliver(me, x);
+        return true;
+    }
+
+    /** CompleteInline: clear the hook, give the spare back (or let it exit), return QUICK. */
+    private void completeInline(KThread me, CallRecord<?> x) {
+        KThread s = me.spare;
+        me.spare = null;
+        me.state = KThread.State.USER;
+        me.current = null;
+        if (runtime.tracer != null) runtime.tracer.emit("CompleteInline", "thread", me.id, "call", x.id, "spare", s.id);
+        releaseSpare(s);
+    }
+
+    /** WouldBlock: NONBLOCK gives up, or a state machine takes the call; the spare goes back. */
+    private void wouldBlock(KThread me, CallRecord<?> x, Outcome outcome) {
+        KThread s = me.spare;
+        me.spare = null;
+        me.state = KThread.State.USER;
+        me.current = null;
+        if (runtime.tracer != null) runtime.tracer.emit("WouldBlock", "thread", me.id, "call", x.id, "spare", s.id, "outcome", outcome.name());
+        releaseSpare(s);
+    }
+
+    private void releaseSpare(KThread s) {
+        s.state = KThread.State.POOLED;
+        if (runtime.closing() || !lane.give(s)) s.assign(KThread.Assignment.EXIT);
+    }
+
+    void callWentAsync() { outstanding.incrementAndGet(); }
+
+    /** Posts x's completion (WorkerFinish or MachineComplete) and wakes the carrier if asleep. */
+    private void post(CallRecord<?> x, String action, KThread worker) {
+        lock.lock();
+        try {
+            completions.add(x);
+            outstanding.decrementAndGet();
+            if (runtime.tracer != null) runtime.tracer.emit(action, "thread", worker == null ? null : worker.id, "identity", id, "call", x.id);
+            if (sleeping) wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reap: takes one completion, or null. */
+    private CallRecord<?> reap(KThread me) {
+        lock.lock();
+        try {
+            CallRecord<?> x = completions.poll();
+            if (x != null) if (runtime.tracer != null) runtime.tracer.emit("Reap", "thread", me.id, "identity", id, "call", x.id);
+            return x;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sleeps until a task or a completion arrives, or close; Await when calls are outstanding. */
+    private void await(KThread me) {
+        lock.lock();
+        try {
+            boolean traced = false;
+            while (completions.isEmpty() && tasks.isEmpty() && !(closing && inFlight == 0)) {
+                if (!traced && outstanding.get() > 0) {
+                    traced = true;
+                    if (runtime.tracer != null) runtime.tracer.emit("Await", "thread", me.id, "identity", id);
+                }
+                me.state = KThread.State.AWAITING;
+                sleeping = true;
+                try {
+                    wake.await();
+                } catch (InterruptedException e) {
+                    // a loop's carrier ignores interrupts: only work or close wakes it
+                } finally {
+                    sleeping = false;
+                }
+            }
+            me.state = KThread.State.USER;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs x's handler once; what it throws goes to the uncaught-error handler. */
+    private <T> void deliver(KThread me, CallRecord<T> x) {
+        if (x.handlerRan) throw new IllegalStateException("handler of call " + x.id + " would run twice");
+        x.handlerRan = true;
+        checkOwner(me);
+        try {
+            x.handler.onResult(x);
+        } catch (Throwable t) {
+            runtime.reportUncaught("handler of call " + x.id + " on identity " + name + " threw", t);
+        }
+    }
+
+    @Override
+    public String toString() { return "Identity " + id + " (" + name + ")"; }
+}

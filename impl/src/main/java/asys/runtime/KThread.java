@@ -1,0 +1,165 @@
+package asys.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A platform thread owned by the runtime: the spec's {@code KThread}.
+ *
+ * <p>Its life, the states of spec/Asys.tla (each a {@link State}):
+ * <pre>
+ *   POOLED ---take (Submit)---> RESERVED ---give back (CompleteInline, WouldBlock)---> POOLED
+ *                                   |                                  (or EXITED when the pool is full)
+ *                                   +---HookFire: assigned an identity---> RETURNING
+ *   (new: Allocate, or an identity's first carrier) ---------------------> RETURNING / USER
+ *   RETURNING ---ReturnToUser---> USER                 runs the identity's loop
+ *   USER ---Submit (spare reserved, hook set)---> IN_CALL ---CompleteInline / WouldBlock---> USER
+ *   USER ---Await---> AWAITING ---post or new task---> USER
+ *   IN_CALL ---HookFire (the call blocks)---> WORKER ---WorkerFinish---> POOLED (or EXITED)
+ *   WORKER ---WorkerBlock / WorkerWake---> WORKER      no hook fires: it is clear
+ *   any parked state ---runtime closed---> EXITED
+ * </pre>
+ *
+ * <p>The hook is {@link #spare}: non-null means set, and it is the spare reserved for this
+ * thread's current call. Only this thread reads or writes {@code spare}, {@code carrying} and
+ * {@code current}: the hook needs no synchronisation. A parked thread (POOLED or RESERVED) waits
+ * for an {@link Assignment}, written by the thread that hands it work (a volatile write, then
+ * unpark), which is the happens-before edge that hands an identity from one thread to another.
+ */
+final class KThread implements Runnable {
+
+    /** The spec's thread states (Unallocated is "no KThread object", EXITED after it ran). */
+    enum State { POOLED, RESERVED, USER, IN_CALL, RETURNING, WORKER, AWAITING, EXITED }
+
+    /** Work handed to a parked thread: carry {@code identity}; {@code call} is the IN_PROGRESS call it returns for. */
+    record Assignment(Identity identity, CallRecord<?> call) {
+        static final Assignment EXIT = new Assignment(null, null);
+    }
+
+    private static final ThreadLocal<KThread> CURRENT = new ThreadLocal<>();
+
+    final int id;
+    final Lane lane;
+    final AsysRuntime runtime;
+    Thread thread;                 // set once, before start
+
+    volatile State state;
+    private volatile Assignment assignment;
+
+    // Owned by this thread alone.
+    /** The hook: the spare reserved for the call on this stack; null when the hook is clear. */
+    KThread spare;
+    /** The identity this thread carries (USER, IN_CALL, AWAITING), else null. */
+    Identity carrying;
+    /** The call running on this stack (IN_CALL, WORKER), else null. */
+    CallRecord<?> current;
+    /** The running call saw NONBLOCK's would-block signal; its return path must say EAGAIN. */
+    boolean wouldBlockSignalled;
+
+    KThread(int id, Lane lane, AsysRuntime runtime, State initial) {
+        this.id = id;
+        this.lane = lane;
+        this.runtime = runtime;
+        this.state = initial;
+    }
+
+    /** The runtime thread running this code, or null on any other thread. */
+    static KThread current() { return CURRENT.get(); }
+
+    @Override
+    public void run() {
+        CURRENT.set(this);
+        try {
+            while (true) {
+                Assignment a = awaitAssignment();
+                if (a == Assignment.EXIT) return;
+                if (a.call() != null) {
+                    // The spare that took over at HookFire reaches user space with IN_PROGRESS.
+                    if (runtime.tracer != null) runtime.tracer.emit("ReturnToUser", "thread", id, "identity", a.identity().id,
+                            "call", a.call().id);
+                }
+                state = State.USER;
+                carrying = a.identity();
+                a.identity().runLoop(this);
+                carrying = null;
+                // Here either this thread finished its call as a worker (and posted it), or the
+                // loop it carried ended: back to the pool, or exit when it is full or closing.
+                if (runtime.closing() || !lane.give(this)) return;
+                state = State.POOLED;
+                if (runtime.closing() && lane.take() == this) return;  // lost a race with close: leave
+            }
+        } catch (Throwable t) {
+            runtime.reportUncaught("runtime thread " + id + " failed", t);
+        } finally {
+            state = State.EXITED;
+            runtime.threadExited(this);
+        }
+    }
+
+    private Assignment awaitAssignment() {
+        Assignment a;
+        while ((a = assignment) == null) {
+            LockSupport.park(this);
+            Thread.interrupted();  // a parked spare ignores interrupts: only an assignment wakes it
+        }
+        assignment = null;
+        return a;
+    }
+
+    /** Hands work to this parked thread (from another thread). */
+    void assign(Assignment a) {
+        assignment = a;
+        LockSupport.unpark(thread);
+    }
+
+    /** True when the hook is set: this thread runs a call inline for its identity. */
+    boolean hookSet() { return spare != null; }
+
+    /**
+     * Called by a blocking primitive on this thread just before it really blocks (its
+     * non-blocking attempt failed). With the hook set: NONBLOCK gives up (the call returns
+     * EAGAIN), otherwise the hook fires. On a worker: WorkerBlock. Elsewhere: nothing.
+     */
+    void beforeBlock() {
+        if (spare != null) {
+            if (current.nonblock()) {
+                wouldBlockSignalled = true;
+                throw WouldBlockSignal.INSTANCE;
+            }
+            hookFire();
+        } else if (state == State.WORKER) {
+            if (runtime.tracer != null) runtime.tracer.emit("WorkerBlock", "thread", id, "call", current.id);
+        }
+    }
+
+    /** Called by a blocking primitive once it stops blocking. */
+    void afterBlock() {
+        if (state == State.WORKER) {
+            if (runtime.tracer != null) runtime.tracer.emit("WorkerWake", "thread", id, "call", current.id);
+        }
+    }
+
+    /**
+     * HookFire: this thread's call would block. Clear the hook; the reserved spare takes over the
+     * identity and will return IN_PROGRESS (ReturnToUser); this thread stays in the call as a
+     * kernel-only worker. The call is IN_PROGRESS from this step on.
+     */
+    void hookFire() {
+        KThread s = spare;
+        spare = null;                         // the hook is cleared before anything else
+        Identity u = carrying;
+        CallRecord<?> x = current;
+        carrying = null;
+        state = State.WORKER;
+        x.decide(Outcome.IN_PROGRESS, null);
+        u.callWentAsync();
+        runtime.counters.hookFires.increment();
+        runtime.counters.inProgress.increment();
+        u.transferOwner(this, s);
+        s.state = State.RETURNING;
+        if (runtime.tracer != null) runtime.tracer.emit("HookFire", "thread", id, "spare", s.id, "identity", u.id, "call", x.id);
+        s.assign(new Assignment(u, x));
+    }
+
+    @Override
+    public String toString() { return "KThread " + id + " (" + state + ", lane " + lane.id + ")"; }
+}

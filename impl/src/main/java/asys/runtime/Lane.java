@@ -1,0 +1,56 @@
+package asys.runtime;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A lane: the spec's CPU, with its pool of idle spare threads (capacity {@code spareCapacity}).
+ *
+ * <p>The pool is an array of slots, each empty or holding one parked {@link KThread}. A take
+ * CASes a slot from a thread to empty; a give CASes an empty slot to the thread. A thread is in a
+ * slot exactly while it is Pooled, so there is no ABA problem, no lock and no allocation; a give
+ * that finds every slot full fails, and the thread exits (spec: ParkedState, "the pool is full").
+ */
+final class Lane {
+
+    final int id;
+    private final AtomicReferenceArray<KThread> slots;
+
+    Lane(int id, int capacity) {
+        this.id = id;
+        this.slots = new AtomicReferenceArray<>(capacity);
+    }
+
+    int capacity() { return slots.length(); }
+
+    /** Takes an idle spare, or returns null when the pool is empty. */
+    KThread take() {
+        for (int i = 0; i < slots.length(); i++) {
+            KThread t = slots.get(i);
+            if (t != null && slots.compareAndSet(i, t, null)) return t;
+        }
+        return null;
+    }
+
+    /** Puts an idle thread back; false when the pool is full. */
+    boolean give(KThread t) {
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) == null && slots.compareAndSet(i, null, t)) return true;
+        }
+        return false;
+    }
+
+    /** How many spares are parked now (a snapshot). */
+    int pooled() {
+        int n = 0;
+        for (int i = 0; i < slots.length(); i++) if (slots.get(i) != null) n++;
+        return n;
+    }
+
+    /** Empties the pool (at close), returning the threads that were in it. */
+    java.util.List<KThread> drain() {
+        java.util.List<KThread> out = new java.util.ArrayList<>();
+        KThread t;
+        while ((t = take()) != null) out.add(t);
+        return out;
+    }
+}

@@ -1,0 +1,13 @@
+package asys.runtime;
+
+/**
+ * What {@code submit} decided for a call (the spec's {@code outcome}).
+ * <ul>
+ *   <li>{@link #PENDING}: submitted, not yet run by its loop.</li>
+ *   <li>{@link #QUICK}: finished inline without blocking; its handler ran at once; no completion.</li>
+ *   <li>{@link #IN_PROGRESS}: it blocked (the hook fired) or a state machine took it; exactly one
+ *       completion follows, delivered by the loop.</li>
+ *   <li>{@link #EAGAIN}: not done, see {@link EagainReason}; its handler ran at once.</li>
+ * </ul>
+ */
+public enum Outcome { PENDING, QUICK, IN_PROGRESS, EAGAIN }

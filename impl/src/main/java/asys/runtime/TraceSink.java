@@ -1,0 +1,38 @@
+package asys.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.List;
+
+/**
+ * Receives the runtime's trace: one JSON object per line, one line per transition, named by
+ * the spec's action ({@code Submit}, {@code HookFire}, {@code WorkerFinish}, ...), with a
+ * sequence number and the ids involved:
+ * <pre>{"seq":7,"action":"HookFire","thread":3,"spare":5,"identity":1,"call":12,"lane":0}</pre>
+ * Lines arrive one at a time, in sequence order, from whichever thread made the transition; an
+ * event is recorded atomically with the state change it describes, so the log is a valid
+ * interleaving. Tracing is off unless a sink is configured.
+ */
+@FunctionalInterface
+public interface TraceSink {
+
+    void accept(String jsonLine);
+
+    /** Appends each line and a newline to {@code out}; an I/O error is thrown as unchecked. */
+    static TraceSink to(Writer out) {
+        return line -> {
+            try {
+                out.write(line);
+                out.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("trace sink: cannot write", e);
+            }
+        };
+    }
+
+    /** Adds each line to {@code lines} (which the caller reads after the runtime is closed). */
+    static TraceSink to(List<String> lines) {
+        return lines::add;
+    }
+}
