@@ -23,6 +23,6 @@ public interface CallHandle<T> {
     /** What the call threw (or its stage failed with); null otherwise. */
     Throwable error();
 
-    /** A future completed with this handle when the call is done (made on first use). */
+    /** A future completed with this handle once its handler has run (made on first use). */
     CompletableFuture<CallHandle<T>> future();
 }

@@ -27,6 +27,7 @@ final class CallRecord<T> implements CallHandle<T> {
     private T value;                         // written before done (volatile) is
     private Throwable error;
     private volatile boolean done;
+    private volatile boolean delivered;
     private volatile CompletableFuture<CallHandle<T>> future;
     /** Guards the handler: it runs once, whatever goes wrong around it. */
     boolean handlerRan;
@@ -55,6 +56,11 @@ final class CallRecord<T> implements CallHandle<T> {
         value = v;
         error = e;
         done = true;
+    }
+
+    /** The handler has run: the outcome is delivered; the future completes now. */
+    void delivered() {
+        delivered = true;
         CompletableFuture<CallHandle<T>> f = future;
         if (f != null) f.complete(this);
     }
@@ -73,7 +79,7 @@ final class CallRecord<T> implements CallHandle<T> {
         if (f == null) {
             FUTURE.compareAndSet(this, null, new CompletableFuture<CallHandle<T>>());
             f = future;
-            if (done) f.complete(this);
+            if (delivered) f.complete(this);
         }
         return f;
     }

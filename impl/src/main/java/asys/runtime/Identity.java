@@ -44,6 +44,9 @@ public final class Identity implements AutoCloseable {
     private final Condition wake = lock.newCondition();
     /** Completions posted and not yet reaped; guarded by lock. */
     private final ArrayDeque<CallRecord<?>> completions = new ArrayDeque<>();
+    /** completions is non-empty: written under lock, read without it so that the fast path takes
+     *  no lock when nothing was posted (a stale false is safe: await re-checks under lock). */
+    private volatile boolean posted;
     /** The carrier sleeps on {@link #wake}; guarded by lock. */
     private boolean sleeping;
     /** IN_PROGRESS calls not yet posted (the spec's Outstanding). */
@@ -364,6 +367,7 @@ public final class Identity implements AutoCloseable {
         lock.lock();
         try {
             completions.add(x);
+            posted = true;
             outstanding.decrementAndGet();
             if (runtime.tracer != null) runtime.tracer.emit(action, "thread", worker == null ? null : worker.id, "identity", id, "call", x.id);
             if (sleeping) wake.signal();
@@ -374,9 +378,11 @@ public final class Identity implements AutoCloseable {
 
     /** Reap: takes one completion, or null. */
     private CallRecord<?> reap(KThread me) {
+        if (!posted) return null;
         lock.lock();
         try {
             CallRecord<?> x = completions.poll();
+            if (completions.isEmpty()) posted = false;
             if (x != null) if (runtime.tracer != null) runtime.tracer.emit("Reap", "thread", me.id, "identity", id, "call", x.id);
             return x;
         } finally {
@@ -419,6 +425,8 @@ public final class Identity implements AutoCloseable {
             x.handler.onResult(x);
         } catch (Throwable t) {
             runtime.reportUncaught("handler of call " + x.id + " on identity " + name + " threw", t);
+        } finally {
+            x.delivered();
         }
     }
 

@@ -45,7 +45,7 @@ final class Harness implements AutoCloseable {
         ran.orTimeout(10, TimeUnit.SECONDS).join();
     }
 
-    /** Waits until {@code h} is done (its handler may still be running). */
+    /** Waits until {@code h} is delivered: its handler has run. */
     static <T> CallHandle<T> done(CallHandle<T> h) {
         return h.future().orTimeout(10, TimeUnit.SECONDS).join();
     }

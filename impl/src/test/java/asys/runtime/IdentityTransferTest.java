@@ -85,17 +85,17 @@ class IdentityTransferTest {
         try (Harness h = new Harness()) {
             Identity u = h.rt.newIdentity("u");
             Harness.Gate first = new Harness.Gate(), second = new Harness.Gate();
-            AtomicReference<CallHandle<Integer>> handle = new AtomicReference<>();
-            onLoop(u, () -> handle.set(u.submit(() -> {
+            CompletableFuture<CallHandle<Integer>> handled = new CompletableFuture<>();
+            onLoop(u, () -> u.submit(() -> {
                 first.pass();
                 second.pass();
                 return 2;
-            }, r -> { })));
+            }, handled::complete));
             first.awaitBlocked(1);
             first.open();
             second.awaitBlocked(1);
             second.open();
-            CallHandle<Integer> x = done(handle.get());
+            CallHandle<Integer> x = handled.get(10, TimeUnit.SECONDS);   // the handler runs after Reap
             assertEquals(2, x.value());
             assertEquals(1, h.rt.counters().hookFires(), "only the first block fires the hook");
             List<String> acts = h.actionsOf(x.id());
