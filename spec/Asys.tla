@@ -422,6 +422,15 @@ Await(k) ==
     /\ act' = <<"Await", k, u>>
     /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars>>
 
+(* AwaitInterrupted(k): something other than a post wakes u's sleeping       *)
+(* thread (a signal; in the runtime, a new task for the loop): k goes back   *)
+(* to user code with its queue as it was.  It may await again.               *)
+AwaitInterrupted(k) ==
+    /\ state[k] = "Awaiting"
+    /\ state' = [state EXCEPT ![k] = "User"]
+    /\ act' = <<"AwaitInterrupted", k, carries[k]>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars>>
+
 (* AwaitSleep(k): under Fault "AwaitNotAtomic" only: the thread that found  *)
 (* the queue empty goes to sleep now, whatever was posted since.            *)
 AwaitSleep(k) ==
@@ -460,6 +469,7 @@ Next ==
     \/ \E k \in KThread : WorkerFinish(k)
     \/ \E x \in Call : MachineComplete(x)
     \/ \E k \in KThread : Await(k)
+    \/ \E k \in KThread : AwaitInterrupted(k)
     \/ \E k \in KThread : AwaitSleep(k)
     \/ \E k \in KThread, x \in Call : Reap(k, x)
     \/ Terminated

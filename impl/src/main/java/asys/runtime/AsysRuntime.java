@@ -38,7 +38,10 @@ public final class AsysRuntime implements AutoCloseable {
     private final Lane[] lanes;
 
     final Counters.Live counters = new Counters.Live();
-    private final AtomicInteger threadsStarted = new AtomicInteger();   // counts against threadLimit
+    /** Thread ids are slots 1..threadLimit, the spec's finite supply: a slot is in use from the
+     *  step that starts its thread to the step that decides it exits (the spec's Unallocated),
+     *  and is then reused. Guarded by its own monitor. */
+    private final boolean[] slotInUse;
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicInteger identityIds = new AtomicInteger();
     private final AtomicInteger nextLane = new AtomicInteger();
@@ -57,6 +60,7 @@ public final class AsysRuntime implements AutoCloseable {
         this.threadFactory = b.threadFactory;
         this.tracer = b.traceSink == null ? null : new Tracer(b.traceSink);
         this.uncaught = b.uncaught;
+        this.slotInUse = new boolean[b.threadLimit + 1];
         this.lanes = new Lane[b.lanes];
         for (int i = 0; i < lanes.length; i++) lanes[i] = new Lane(i, b.spareCapacity);
         for (Lane lane : lanes) {
@@ -101,6 +105,35 @@ public final class AsysRuntime implements AutoCloseable {
         return counters.snapshot(alive(), pooled, ownerViolations.get());
     }
 
+    /**
+     * With tracing on, records the current layout as a {@code Layout} event: the settings, every
+     * pooled spare with its lane, every identity with its carrier thread and lane. Trace
+     * validation starts from it. Call it while no task or call is running (after creating the
+     * identities, before giving them work).
+     */
+    public void traceLayout() {
+        if (tracer == null) return;
+        synchronized (tracer) {
+            StringBuilder pooled = new StringBuilder("[");
+            for (KThread k : threads) {
+                if (k.state == KThread.State.POOLED) {
+                    pooled.append(pooled.length() > 1 ? "," : "").append("[").append(k.id).append(",").append(k.lane.id).append("]");
+                }
+            }
+            StringBuilder carriers = new StringBuilder("[");
+            for (Identity u : identities) {
+                KThread k = u.carrier();
+                if (k != null) {
+                    carriers.append(carriers.length() > 1 ? "," : "").append("[").append(u.id).append(",").append(k.id)
+                            .append(",").append(k.lane.id).append("]");
+                }
+            }
+            tracer.emitRaw("Layout", "\"format\":1,\"lanes\":" + lanes.length + ",\"spareCapacity\":" + lanes[0].capacity()
+                    + ",\"threadLimit\":" + threadLimit + ",\"inFlightLimit\":" + inFlightLimit
+                    + ",\"pooled\":" + pooled + "]" + ",\"carriers\":" + carriers + "]");
+        }
+    }
+
     /** Times a thread found an identity carried by another thread: must stay 0 (IdentityUnique). */
     public int ownerViolations() { return ownerViolations.get(); }
 
@@ -127,7 +160,10 @@ public final class AsysRuntime implements AutoCloseable {
         closing = true;
         for (Identity u : identities) u.close();
         for (Lane l : lanes) {
-            for (KThread k : l.drain()) k.assign(KThread.Assignment.EXIT);
+            for (KThread k : l.drain()) {
+                retire(k);
+                k.assign(KThread.Assignment.EXIT);
+            }
         }
         if (KThread.current() != null && KThread.current().runtime == this) return true;
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
@@ -136,7 +172,12 @@ public final class AsysRuntime implements AutoCloseable {
             while (alive > 0) {
                 // Spares that went back to a pool after the drain above exit on their own (they
                 // check closing); drain again in case one parked in between.
-                for (Lane l : lanes) for (KThread k : l.drain()) k.assign(KThread.Assignment.EXIT);
+                for (Lane l : lanes) {
+                    for (KThread k : l.drain()) {
+                        retire(k);
+                        k.assign(KThread.Assignment.EXIT);
+                    }
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
                 try {
@@ -167,12 +208,9 @@ public final class AsysRuntime implements AutoCloseable {
 
     /** Starts a runtime thread parked in {@code initial}, or returns null at the limit or on factory failure. */
     private KThread start(Lane lane, KThread.State initial) {
-        int n;
-        do {
-            n = threadsStarted.get();
-            if (n >= threadLimit) return null;
-        } while (!threadsStarted.compareAndSet(n, n + 1));
-        KThread k = new KThread(n + 1, lane, this, initial);
+        int id = claimSlot();
+        if (id < 0) return null;
+        KThread k = new KThread(id, lane, this, initial);
         Thread t;
         try {
             t = threadFactory.newThread(k);
@@ -181,7 +219,7 @@ public final class AsysRuntime implements AutoCloseable {
             t = null;
         }
         if (t == null) {
-            threadsStarted.decrementAndGet();
+            retire(k);
             return null;
         }
         k.thread = t;
@@ -202,8 +240,37 @@ public final class AsysRuntime implements AutoCloseable {
         return k;
     }
 
+    private int claimSlot() {
+        synchronized (slotInUse) {
+            for (int i = 1; i < slotInUse.length; i++) {
+                if (!slotInUse[i]) {
+                    slotInUse[i] = true;
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** Puts an idle thread in its lane's pool; when full (or closing) it exits instead. */
+    boolean park(KThread k) {
+        k.state = KThread.State.POOLED;
+        if (!closing && k.lane.give(k)) return true;
+        retire(k);
+        return false;
+    }
+
+    /** The step that decides {@code k} exits: its slot goes back to the supply (once). */
+    void retire(KThread k) {
+        if (!k.retire()) return;
+        synchronized (slotInUse) {
+            slotInUse[k.id] = false;
+        }
+    }
+
+    /** The thread has ended (after its exit was decided, or on failure). */
     void threadExited(KThread k) {
-        threadsStarted.decrementAndGet();
+        retire(k);
         threads.remove(k);
         exitLock.lock();
         try {

@@ -156,6 +156,9 @@ public final class Identity implements AutoCloseable {
         return k != null && k.thread == t;
     }
 
+    /** The thread carrying this identity now, or null. */
+    KThread carrier() { return owner.get(); }
+
     /** The first carrier takes the identity (at creation). */
     void claim(KThread k) {
         if (!owner.compareAndSet(null, k)) runtime.ownerViolation(this, k);
@@ -206,52 +209,46 @@ public final class Identity implements AutoCloseable {
         }
     }
 
+    /** Submit found the pool empty: the call goes to the allocator. */
+    private static final KThread TO_ALLOCATOR = null;
+
     /**
      * Submit, then the call's body inline, then submit's single return path. Returns false when
      * {@code me} finished the call as a kernel-only worker (the hook had fired): the identity is
      * carried by another thread now, and {@code me} must leave the loop.
      */
     private <T> boolean runSubmitted(KThread me, CallRecord<T> x) {
-        // Submit: the limit, then a spare from this lane's pool, then the hook.
-        if (inFlight >= runtime.inFlightLimit) {
-            if (runtime.tracer != null) runtime.tracer.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
-                    "flags", CallFlags.names(x.flags), "outcome", "EAGAIN", "reason", "LIMIT");
-            return eagainAtOnce(me, x, EagainReason.LIMIT);
-        }
-        KThread s = lane.take();
-        if (s == null) {
-            if (x.atomic()) {
-                if (runtime.tracer != null) runtime.tracer.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
-                        "flags", CallFlags.names(x.flags), "outcome", "EAGAIN", "reason", "NO_SPARE");
-                return eagainAtOnce(me, x, EagainReason.NO_SPARE);
-            }
-            inFlight++;
-            me.state = KThread.State.IN_CALL;
-            me.current = x;
-            if (runtime.tracer != null) runtime.tracer.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
-                    "flags", CallFlags.names(x.flags));
-            // Allocate: start a new spare within the thread limit, or EAGAIN.
-            KThread fresh = runtime.allocateSpare(lane);
-            if (fresh == null) {
-                if (runtime.tracer != null) runtime.tracer.emit("Allocate", "thread", me.id, "call", x.id, "outcome", "EAGAIN", "reason", "NO_SPARE");
-                inFlight--;
-                me.state = KThread.State.USER;
-                me.current = null;
-                return eagainAtOnce(me, x, EagainReason.NO_SPARE);
-            }
-            if (runtime.tracer != null) runtime.tracer.emit("Allocate", "thread", me.id, "call", x.id, "spare", fresh.id);
-            s = fresh;
+        KThread s;
+        Tracer tr = runtime.tracer;
+        if (tr == null) {
+            s = submit(me, x, null);
         } else {
-            KThread spare = s;
-            s.state = KThread.State.RESERVED;
-            inFlight++;
-            if (runtime.tracer != null) runtime.tracer.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
-                    "flags", CallFlags.names(x.flags), "spare", spare.id);
+            synchronized (tr) {      // the pool's state and the event change together
+                s = submit(me, x, tr);
+            }
         }
-        s.state = KThread.State.RESERVED;
+        if (x.outcome() == Outcome.EAGAIN) {
+            runtime.counters.eagain.increment();
+            x.finish(null, null);
+            deliver(me, x);
+            return true;
+        }
+        if (s == TO_ALLOCATOR) {
+            if (tr == null) {
+                s = allocate(me, x, null);
+            } else {
+                synchronized (tr) {  // the supply's state and the event change together
+                    s = allocate(me, x, tr);
+                }
+            }
+            if (s == null) {
+                runtime.counters.eagain.increment();
+                x.finish(null, null);
+                deliver(me, x);
+                return true;
+            }
+        }
         me.spare = s;                        // the hook is set
-        me.state = KThread.State.IN_CALL;
-        me.current = x;
         me.wouldBlockSignalled = false;
 
         // The call's body, on this stack.
@@ -270,14 +267,14 @@ public final class Identity implements AutoCloseable {
         // Submit's return path: the hook check tells the original caller from a worker.
         if (me.spare != null) {
             if (me.wouldBlockSignalled || (stage != null && !isDone(stage) && x.nonblock())) {
-                wouldBlock(me, x, Outcome.EAGAIN);
+                leaveCall(me, x, "WouldBlock", Outcome.EAGAIN);
                 x.decide(Outcome.EAGAIN, EagainReason.WOULD_BLOCK);
                 runtime.counters.eagain.increment();
                 x.finish(null, null);
                 inFlight--;
                 deliver(me, x);
             } else if (stage != null && !isDone(stage)) {
-                wouldBlock(me, x, Outcome.IN_PROGRESS);
+                leaveCall(me, x, "WouldBlock", Outcome.IN_PROGRESS);
                 x.decide(Outcome.IN_PROGRESS, null);
                 callWentAsync();
                 runtime.counters.inProgress.increment();
@@ -286,16 +283,15 @@ public final class Identity implements AutoCloseable {
                     post(x, "MachineComplete", null);
                 });
             } else {
-                completeInline(me, x);
                 if (stage != null) {
-                    CompletableFuture<T> f = stage.toCompletableFuture();
                     try {
-                        value = f.join();
+                        value = stage.toCompletableFuture().join();
                     } catch (Throwable t) {
                         error = unwrap(t);
                     }
                 }
                 x.decide(Outcome.QUICK, null);
+                leaveCall(me, x, "CompleteInline", null);
                 runtime.counters.quick.increment();
                 x.finish(value, error);
                 inFlight--;
@@ -315,6 +311,49 @@ public final class Identity implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The Submit step: over the limit, EAGAIN at once; else take a spare from this lane's pool;
+     * pool empty: ATOMIC gets EAGAIN at once, others enter the call and go to the allocator
+     * (returns {@link #TO_ALLOCATOR}). Emits Submit when {@code tr} is non-null.
+     */
+    private KThread submit(KThread me, CallRecord<?> x, Tracer tr) {
+        if (inFlight >= runtime.inFlightLimit) {
+            x.decide(Outcome.EAGAIN, EagainReason.LIMIT);
+            if (tr != null) tr.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
+                    "flags", CallFlags.names(x.flags), "outcome", "EAGAIN", "reason", "LIMIT");
+            return null;
+        }
+        KThread s = lane.take();
+        if (s == null && x.atomic()) {
+            x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
+            if (tr != null) tr.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
+                    "flags", CallFlags.names(x.flags), "outcome", "EAGAIN", "reason", "NO_SPARE");
+            return null;
+        }
+        inFlight++;
+        me.state = KThread.State.IN_CALL;
+        me.current = x;
+        if (s != null) s.state = KThread.State.RESERVED;
+        if (tr != null) tr.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
+                "flags", CallFlags.names(x.flags), "spare", s == null ? null : s.id);
+        return s;
+    }
+
+    /** The Allocate step: a new thread from the supply becomes the spare, or the call gets EAGAIN. */
+    private KThread allocate(KThread me, CallRecord<?> x, Tracer tr) {
+        KThread fresh = runtime.allocateSpare(lane);
+        if (fresh == null) {
+            x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
+            inFlight--;
+            me.state = KThread.State.USER;
+            me.current = null;
+            if (tr != null) tr.emit("Allocate", "thread", me.id, "call", x.id, "outcome", "EAGAIN", "reason", "NO_SPARE");
+            return null;
+        }
+        if (tr != null) tr.emit("Allocate", "thread", me.id, "call", x.id, "spare", fresh.id);
+        return fresh;
+    }
+
     private static boolean isDone(CompletionStage<?> stage) {
         return stage.toCompletableFuture().isDone();
     }
@@ -327,49 +366,52 @@ public final class Identity implements AutoCloseable {
         return e;
     }
 
-    private boolean eagainAtOnce(KThread me, CallRecord<?> x, EagainReason reason) {
-        x.decide(Outcome.EAGAIN, reason);
-        runtime.counters.eagain.increment();
-        x.finish(null, null);
-        deliver(me, x);
-        return true;
-    }
-
-    /** CompleteInline: clear the hook, give the spare back (or let it exit), return QUICK. */
-    private void completeInline(KThread me, CallRecord<?> x) {
+    /**
+     * CompleteInline (QUICK) or WouldBlock (EAGAIN for NONBLOCK, IN_PROGRESS for a state machine):
+     * the caller leaves its call on its own stack. Clear the hook; the spare goes back to the pool,
+     * or exits when the pool is full; both in one step with the event.
+     */
+    private void leaveCall(KThread me, CallRecord<?> x, String action, Outcome outcome) {
         KThread s = me.spare;
         me.spare = null;
         me.state = KThread.State.USER;
         me.current = null;
-        if (runtime.tracer != null) runtime.tracer.emit("CompleteInline", "thread", me.id, "call", x.id, "spare", s.id);
-        releaseSpare(s);
-    }
-
-    /** WouldBlock: NONBLOCK gives up, or a state machine takes the call; the spare goes back. */
-    private void wouldBlock(KThread me, CallRecord<?> x, Outcome outcome) {
-        KThread s = me.spare;
-        me.spare = null;
-        me.state = KThread.State.USER;
-        me.current = null;
-        if (runtime.tracer != null) runtime.tracer.emit("WouldBlock", "thread", me.id, "call", x.id, "spare", s.id, "outcome", outcome.name());
-        releaseSpare(s);
+        Tracer tr = runtime.tracer;
+        if (tr == null) {
+            releaseSpare(s);
+        } else {
+            synchronized (tr) {
+                releaseSpare(s);
+                tr.emit(action, "thread", me.id, "call", x.id, "spare", s.id, "outcome", outcome == null ? null : outcome.name());
+            }
+        }
     }
 
     private void releaseSpare(KThread s) {
-        s.state = KThread.State.POOLED;
-        if (runtime.closing() || !lane.give(s)) s.assign(KThread.Assignment.EXIT);
+        if (!runtime.park(s)) s.assign(KThread.Assignment.EXIT);
     }
 
     void callWentAsync() { outstanding.incrementAndGet(); }
 
-    /** Posts x's completion (WorkerFinish or MachineComplete) and wakes the carrier if asleep. */
+    /**
+     * Posts x's completion and wakes the carrier if asleep in await. For WorkerFinish, the worker
+     * goes back to its pool (or exits) in the same step, as the spec's WorkerFinish does.
+     */
     private void post(CallRecord<?> x, String action, KThread worker) {
         lock.lock();
         try {
             completions.add(x);
             posted = true;
             outstanding.decrementAndGet();
-            if (runtime.tracer != null) runtime.tracer.emit(action, "thread", worker == null ? null : worker.id, "identity", id, "call", x.id);
+            Tracer tr = runtime.tracer;
+            if (tr == null) {
+                if (worker != null) worker.parkedAtFinish = runtime.park(worker);
+            } else {
+                synchronized (tr) {
+                    if (worker != null) worker.parkedAtFinish = runtime.park(worker);
+                    tr.emit(action, "thread", worker == null ? null : worker.id, "identity", id, "call", x.id);
+                }
+            }
             if (sleeping) wake.signal();
         } finally {
             lock.unlock();
@@ -383,21 +425,25 @@ public final class Identity implements AutoCloseable {
         try {
             CallRecord<?> x = completions.poll();
             if (completions.isEmpty()) posted = false;
-            if (x != null) if (runtime.tracer != null) runtime.tracer.emit("Reap", "thread", me.id, "identity", id, "call", x.id);
+            if (x != null && runtime.tracer != null) runtime.tracer.emit("Reap", "thread", me.id, "identity", id, "call", x.id);
             return x;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Sleeps until a task or a completion arrives, or close; Await when calls are outstanding. */
+    /**
+     * Sleeps until a task or a completion arrives, or close. With calls outstanding this is the
+     * spec's Await; a post wakes it (in the post's step). Woken by a new task instead, it is the
+     * spec's AwaitInterrupted: back to user code with the queue still empty.
+     */
     private void await(KThread me) {
         lock.lock();
         try {
-            boolean traced = false;
+            boolean awaiting = false;
             while (completions.isEmpty() && tasks.isEmpty() && !(closing && inFlight == 0)) {
-                if (!traced && outstanding.get() > 0) {
-                    traced = true;
+                if (!awaiting && outstanding.get() > 0) {
+                    awaiting = true;
                     if (runtime.tracer != null) runtime.tracer.emit("Await", "thread", me.id, "identity", id);
                 }
                 me.state = KThread.State.AWAITING;
@@ -409,6 +455,9 @@ public final class Identity implements AutoCloseable {
                 } finally {
                     sleeping = false;
                 }
+            }
+            if (awaiting && completions.isEmpty() && runtime.tracer != null) {
+                runtime.tracer.emit("AwaitInterrupted", "thread", me.id, "identity", id);
             }
             me.state = KThread.State.USER;
         } finally {

@@ -44,6 +44,9 @@ final class KThread implements Runnable {
 
     volatile State state;
     private volatile Assignment assignment;
+    private final java.util.concurrent.atomic.AtomicBoolean retired = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set by WorkerFinish when it put this thread back in its pool in the same step. */
+    boolean parkedAtFinish;
 
     // Owned by this thread alone.
     /** The hook: the spare reserved for the call on this stack; null when the hook is clear. */
@@ -61,6 +64,11 @@ final class KThread implements Runnable {
         this.runtime = runtime;
         this.state = initial;
     }
+
+    /** Marks the exit decided; true the first time only. */
+    boolean retire() { return retired.compareAndSet(false, true); }
+
+    boolean retired() { return retired.get(); }
 
     /** The runtime thread running this code, or null on any other thread. */
     static KThread current() { return CURRENT.get(); }
@@ -81,11 +89,14 @@ final class KThread implements Runnable {
                 carrying = a.identity();
                 a.identity().runLoop(this);
                 carrying = null;
-                // Here either this thread finished its call as a worker (and posted it), or the
-                // loop it carried ended: back to the pool, or exit when it is full or closing.
-                if (runtime.closing() || !lane.give(this)) return;
-                state = State.POOLED;
-                if (runtime.closing() && lane.take() == this) return;  // lost a race with close: leave
+                // Either this thread finished its call as a worker, and WorkerFinish already put it
+                // back in its pool or decided it exits; or the loop it carried ended.
+                if (parkedAtFinish) {
+                    parkedAtFinish = false;
+                    continue;
+                }
+                if (retired()) return;
+                if (!runtime.park(this)) return;
             }
         } catch (Throwable t) {
             runtime.reportUncaught("runtime thread " + id + " failed", t);

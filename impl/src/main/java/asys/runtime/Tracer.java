@@ -28,6 +28,11 @@ final class Tracer {
         sink.accept(sb.append('}').toString());
     }
 
+    /** An event whose fields are already JSON ({@code "name":value,...}). */
+    synchronized void emitRaw(String action, String jsonFields) {
+        sink.accept("{\"seq\":" + (++seq) + ",\"action\":\"" + action + "\"," + jsonFields + "}");
+    }
+
     private static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {

@@ -99,8 +99,10 @@ class IdentityTransferTest {
             assertEquals(2, x.value());
             assertEquals(1, h.rt.counters().hookFires(), "only the first block fires the hook");
             List<String> acts = h.actionsOf(x.id());
-            assertEquals(List.of("Submit", "HookFire", "ReturnToUser", "WorkerWake", "WorkerBlock", "WorkerWake", "WorkerFinish"),
-                    acts.subList(0, 7), acts.toString());
+            List<String> workers = new java.util.ArrayList<>(acts);
+            workers.removeAll(List.of("ReturnToUser", "Reap"));   // the spare's steps interleave freely
+            assertEquals(List.of("Submit", "HookFire", "WorkerWake", "WorkerBlock", "WorkerWake", "WorkerFinish"), workers);
+            assertTrue(acts.indexOf("ReturnToUser") > acts.indexOf("HookFire"), acts.toString());
         }
     }
 
@@ -342,10 +344,14 @@ class IdentityTransferTest {
         }
         List<String> spec = List.of("Submit", "Allocate", "CompleteInline", "WouldBlock", "HookFire", "ReturnToUser",
                 "WorkerWake", "WorkerBlock", "WorkerFinish", "MachineComplete", "Await", "Reap");
+        List<String> alsoSpec = List.of("AwaitInterrupted");   // may or may not happen in this run
         List<String> missing = new java.util.ArrayList<>(spec);
         missing.removeAll(h.actions());
         assertTrue(missing.isEmpty(), "actions never traced: " + missing);
-        assertTrue(spec.containsAll(new java.util.HashSet<>(h.actions())), "a trace event not named by the spec: " + h.actions());
+        java.util.Set<String> named = new java.util.HashSet<>(h.actions());
+        named.removeAll(spec);
+        named.removeAll(alsoSpec);
+        assertTrue(named.isEmpty(), "trace events not named by the spec: " + named);
     }
 
     static void assertNoRuntimeThreads() {

@@ -1,18 +1,12 @@
 package asys.modelcheck;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The model-check launcher: runs TLC on every row of a suite, each in its own directory and
@@ -35,9 +29,6 @@ public final class Main {
               --module     the root module TLC checks (default: MCAsys)
               --only       run only these rows
               --workers    TLC worker threads (default: auto)""";
-
-    /** A seconds threshold after which TLC's progress lines are shown as they come. */
-    static final double SHOW_PROGRESS_AFTER_S = 2.0;
 
     public static void main(String[] args) {
         int code;
@@ -175,50 +166,10 @@ public final class Main {
 
     static TlcRun runTlc(Suite.Row r, ModelConfig cfg, Path spec, Path dir, Path jar, String module,
                          String workers, PrintStream err) throws IOException {
-        deleteTree(dir);
-        Files.createDirectories(dir);
-        try (Stream<Path> modules = Files.list(spec)) {
-            for (Path m : modules.filter(p -> p.toString().endsWith(".tla")).toList()) {
-                Files.copy(m, dir.resolve(m.getFileName()));
-            }
-        }
         String cfgName = r.name() + ".cfg";
-        Files.writeString(dir.resolve(cfgName), cfg.text());
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-cp", jar.toAbsolutePath().toString(), "tlc2.TLC", "-tool",
-                "-workers", workers, "-metadir", "states", "-config", cfgName, module + ".tla");
-        Files.writeString(dir.resolve("command.txt"), "cd " + dir + " && " + String.join(" ", cmd) + "\n");
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        StringBuilder all = new StringBuilder();
-        boolean inProgress = false;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-             Writer raw = Files.newBufferedWriter(dir.resolve("tlc.out"))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                raw.write(line);
-                raw.write('\n');
-                all.append(line).append('\n');
-                if (line.startsWith("@!@!@STARTMSG " + TlcOutput.PROGRESS + ":")) {
-                    inProgress = true;
-                } else if (inProgress) {
-                    inProgress = false;
-                    if ((System.nanoTime() - t0) / 1e9 > SHOW_PROGRESS_AFTER_S) {
-                        err.println("  [" + r.name() + "] " + line);
-                    }
-                }
-            }
-        }
-        int exit;
-        try {
-            exit = p.waitFor();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while TLC ran " + r.name(), e);
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return new TlcRun(TlcOutput.parse(all.toString(), exit), seconds);
+        TlcProcess.prepare(dir, spec, List.<String[]>of(new String[] {cfgName, cfg.text()}));
+        TlcProcess.Result res = TlcProcess.run(dir, cfgName, module, jar, workers, List.of(), r.name(), err);
+        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds());
     }
 
     static String header() {
@@ -233,10 +184,4 @@ public final class Main {
                 o.seconds());
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
-    }
 }

@@ -1,0 +1,79 @@
+package asys.conformance;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A generated workload: runtime settings, identities with their tasks, the calls each task
+ * submits, and the order in which the test releases blocked calls and completes state machines.
+ *
+ * @param preset       index into {@link #PRESETS}: lanes, spare capacity, thread limit, in-flight limit
+ * @param identities   per identity, its tasks; per task, the calls it submits
+ * @param releaseOrder indices into {@link #calls()}; a call that blocks n times appears n times (its
+ *                     k-th appearance releases its k-th block); a state-machine call appears once
+ */
+public record Workload(int preset, List<List<List<CallSpec>>> identities, List<Integer> releaseOrder) {
+
+    /** Settings: lanes, spareCapacity, threadLimit, inFlightLimit. Few, so TLC checks them in few runs. */
+    public static final int[][] PRESETS = {
+            {1, 1, 4, 2},
+            {2, 1, 6, 3},
+            {1, 0, 3, 4},
+            {2, 2, 8, 8},
+    };
+
+    /** What a call does. */
+    public enum Kind {
+        /** returns at once */ QUICK,
+        /** blocks {@code blocks} times on gates the test opens, then returns */ BLOCK,
+        /** throws at once */ THROW,
+        /** blocks, then throws */ BLOCK_THEN_THROW,
+        /** returns a stage the test completes later: an explicit state machine */ MACHINE,
+        /** returns a stage already complete */ MACHINE_DONE
+    }
+
+    /** One call: its kind, how often it blocks (BLOCK, BLOCK_THEN_THROW), its flags. */
+    public record CallSpec(Kind kind, int blocks, int flags) {
+        int releasePoints() {
+            return switch (kind) {
+                case BLOCK, BLOCK_THEN_THROW -> blocks;
+                case MACHINE -> 1;
+                default -> 0;
+            };
+        }
+    }
+
+    public int lanes() { return PRESETS[preset][0]; }
+    public int spareCapacity() { return PRESETS[preset][1]; }
+    public int threadLimit() { return PRESETS[preset][2]; }
+    public int inFlightLimit() { return PRESETS[preset][3]; }
+
+    /** Every call in submission order: identity by identity, task by task. */
+    public List<CallSpec> calls() {
+        List<CallSpec> all = new ArrayList<>();
+        for (List<List<CallSpec>> tasks : identities) for (List<CallSpec> task : tasks) all.addAll(task);
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Workload[lanes=" + lanes() + ", spareCapacity=" + spareCapacity()
+                + ", threadLimit=" + threadLimit() + ", inFlightLimit=" + inFlightLimit());
+        int c = 0;
+        for (int u = 0; u < identities.size(); u++) {
+            sb.append(", identity ").append(u + 1).append(": ");
+            for (List<CallSpec> task : identities.get(u)) {
+                sb.append("task(");
+                for (CallSpec s : task) {
+                    sb.append('#').append(c++).append(' ').append(s.kind());
+                    if (s.releasePoints() > 1) sb.append('x').append(s.blocks());
+                    if ((s.flags() & 1) != 0) sb.append(" NONBLOCK");
+                    if ((s.flags() & 2) != 0) sb.append(" ATOMIC");
+                    sb.append(';');
+                }
+                sb.append(") ");
+            }
+        }
+        return sb.append(", release ").append(releaseOrder).append(']').toString();
+    }
+}

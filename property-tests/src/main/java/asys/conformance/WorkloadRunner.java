@@ -1,0 +1,208 @@
+package asys.conformance;
+
+import asys.runtime.AsysRuntime;
+import asys.runtime.Blocking;
+import asys.runtime.CallFlags;
+import asys.runtime.CallHandle;
+import asys.runtime.CompletionHandler;
+import asys.runtime.Identity;
+import asys.runtime.Outcome;
+import asys.runtime.TraceSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a {@link Workload} on a fresh runtime with tracing on, releasing blocked calls and
+ * completing state machines in the workload's order, and checks the spec's promises directly on
+ * what it observes. The trace it returns is what TLC validates.
+ */
+public final class WorkloadRunner {
+
+    /** How long a release waits for its call to reach its blocking point (a stall if longer). */
+    static final long REACH_TIMEOUT_MS = 5_000;
+
+    /** What one run produced. */
+    public record Run(Workload workload, List<String> trace, List<String> violations) {}
+
+    private static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
+
+    private WorkloadRunner() {}
+
+    /** How many workloads this JVM has run (tests use it to show the tries really ran). */
+    public static long runs() { return RUNS.get(); }
+
+    public static Run run(Workload w) {
+        RUNS.incrementAndGet();
+        List<Workload.CallSpec> specs = w.calls();
+        int n = specs.size();
+        List<String> trace = Collections.synchronizedList(new ArrayList<>());
+        List<String> violations = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger uncaught = new AtomicInteger();
+        AsysRuntime rt = AsysRuntime.builder().lanes(w.lanes()).spareCapacity(w.spareCapacity())
+                .threadLimit(w.threadLimit()).inFlightLimit(w.inFlightLimit()).traceSink(TraceSink.to(trace))
+                .uncaughtErrorHandler((what, t) -> {
+                    uncaught.incrementAndGet();
+                    violations.add("uncaught: " + what + ": " + t);
+                }).build();
+        Semaphore[] gates = new Semaphore[n];
+        AtomicIntegerArray passed = new AtomicIntegerArray(n);        // blocks passed per call
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Object>[] machines = new CompletableFuture[n];
+        AtomicReferenceArray<CallHandle<Object>> handles = new AtomicReferenceArray<>(n);
+        AtomicIntegerArray handled = new AtomicIntegerArray(n);
+        CountDownLatch allHandled = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            gates[i] = new Semaphore(0);
+            machines[i] = new CompletableFuture<>();
+        }
+        try {
+            List<Identity> ids = new ArrayList<>();
+            for (int u = 0; u < w.identities().size(); u++) ids.add(rt.newIdentity("u" + (u + 1)));
+            rt.traceLayout();
+            int index = 0;
+            for (int u = 0; u < ids.size(); u++) {
+                Identity id = ids.get(u);
+                for (List<Workload.CallSpec> task : w.identities().get(u)) {
+                    int first = index;
+                    index += task.size();
+                    id.execute(() -> {
+                        for (int k = 0; k < task.size(); k++) {
+                            int x = first + k;
+                            Workload.CallSpec s = task.get(k);
+                            CompletionHandler<Object> h = r -> {
+                                handled.incrementAndGet(x);
+                                allHandled.countDown();
+                            };
+                            CallHandle<Object> handle = switch (s.kind()) {
+                                case MACHINE -> id.submitStage(s.flags(), () -> machines[x], h);
+                                case MACHINE_DONE -> id.submitStage(s.flags(), () -> CompletableFuture.completedFuture((Object) x), h);
+                                default -> id.submit(s.flags(), () -> body(s, x, gates[x], passed), h);
+                            };
+                            handles.set(x, handle);
+                        }
+                    });
+                }
+            }
+            // Release in the workload's order: each release waits until its call is there.
+            int[] nextBlock = new int[n];
+            for (int x : w.releaseOrder()) {
+                Workload.CallSpec s = specs.get(x);
+                if (s.kind() == Workload.Kind.MACHINE) {
+                    waitFor(() -> handles.get(x) != null && handles.get(x).outcome() != Outcome.PENDING, x, violations, "its state machine");
+                    machines[x].complete(x);
+                } else {
+                    int k = nextBlock[x]++;
+                    waitFor(() -> gates[x].hasQueuedThreads() || passed.get(x) > k || finished(handles.get(x)),
+                            x, violations, "block " + (k + 1));
+                    gates[x].release();
+                }
+            }
+            if (!allHandled.await(10, TimeUnit.SECONDS)) violations.add("ExactlyOneOutcome: only "
+                    + (n - allHandled.getCount()) + " of " + n + " calls had their outcome within 10 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            violations.add("interrupted");
+        } finally {
+            for (Semaphore g : gates) g.release(100);            // nothing may stay blocked
+            for (CompletableFuture<Object> m : machines) m.complete(-1);
+            if (!rt.close(Duration.ofSeconds(10))) violations.add("close did not finish in 10 s");
+        }
+        check(w, specs, handles, handled, trace, rt, violations);
+        return new Run(w, List.copyOf(trace), List.copyOf(violations));
+    }
+
+    private static Object body(Workload.CallSpec s, int x, Semaphore gate, AtomicIntegerArray passed) throws Exception {
+        switch (s.kind()) {
+            case QUICK:
+                return x;
+            case THROW:
+                throw new IllegalStateException("call " + x + " throws");
+            default:
+                for (int b = 0; b < s.blocks(); b++) {
+                    Blocking.acquire(gate);
+                    passed.incrementAndGet(x);
+                }
+                if (s.kind() == Workload.Kind.BLOCK_THEN_THROW) throw new IllegalStateException("call " + x + " throws");
+                return x;
+        }
+    }
+
+    private static boolean finished(CallHandle<?> h) {
+        return h != null && (h.isDone() || h.outcome() == Outcome.EAGAIN);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier there, int x, List<String> violations, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REACH_TIMEOUT_MS);
+        while (!there.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                violations.add("NeverStalls: call #" + x + " did not reach " + what + " in " + REACH_TIMEOUT_MS + " ms");
+                return;
+            }
+            Thread.onSpinWait();
+            Thread.sleep(0, 50_000);
+        }
+    }
+
+    private static final Pattern CALL = Pattern.compile("\"call\":(\\d+)");
+    private static final Pattern ACTION = Pattern.compile("\"action\":\"(\\w+)\"");
+
+    /** The spec's promises, checked on what the run observed. */
+    private static void check(Workload w, List<Workload.CallSpec> specs, AtomicReferenceArray<CallHandle<Object>> handles,
+                              AtomicIntegerArray handled, List<String> trace, AsysRuntime rt, List<String> violations) {
+        Map<Long, List<String>> byCall = new HashMap<>();
+        synchronized (trace) {
+            for (String line : trace) {
+                Matcher c = CALL.matcher(line), a = ACTION.matcher(line);
+                if (c.find() && a.find()) byCall.computeIfAbsent(Long.parseLong(c.group(1)), k -> new ArrayList<>()).add(a.group(1));
+            }
+        }
+        for (int x = 0; x < specs.size(); x++) {
+            Workload.CallSpec s = specs.get(x);
+            CallHandle<Object> h = handles.get(x);
+            if (h == null) {
+                violations.add("ExactlyOneOutcome: call #" + x + " was never submitted");
+                continue;
+            }
+            if (handled.get(x) != 1) violations.add("ExactlyOneOutcome: call #" + x + " had " + handled.get(x) + " outcomes");
+            List<String> events = byCall.getOrDefault(h.id(), List.of());
+            Outcome o = h.outcome();
+            if ((s.flags() & CallFlags.NONBLOCK) != 0 && o == Outcome.IN_PROGRESS) {
+                violations.add("NonblockNeverSleeps: NONBLOCK call #" + x + " went IN_PROGRESS");
+            }
+            if ((s.flags() & CallFlags.ATOMIC) != 0 && events.contains("Allocate")) {
+                violations.add("AtomicNeverWaits: ATOMIC call #" + x + " went to the allocator");
+            }
+            boolean posted = events.contains("WorkerFinish") || events.contains("MachineComplete");
+            if ((o == Outcome.QUICK || o == Outcome.EAGAIN) && (posted || events.contains("Reap"))) {
+                violations.add("CompletionOnce: " + o + " call #" + x + " was posted: " + events);
+            }
+            if (o == Outcome.IN_PROGRESS && (!posted || !events.contains("Reap"))) {
+                violations.add("NoLostCompletion: IN_PROGRESS call #" + x + " was not posted and reaped: " + events);
+            }
+            if (events.stream().filter(e -> e.equals("Reap")).count() > 1) {
+                violations.add("CompletionOnce: call #" + x + " was reaped twice");
+            }
+            if (h.isDone() && o != Outcome.EAGAIN) {
+                boolean throwsKind = s.kind() == Workload.Kind.THROW || s.kind() == Workload.Kind.BLOCK_THEN_THROW;
+                if (throwsKind != (h.error() != null)) violations.add("Result: call #" + x + " error " + h.error());
+                if (!throwsKind && !Integer.valueOf(x).equals(h.value())) violations.add("Result: call #" + x + " value " + h.value());
+            }
+        }
+        if (rt.ownerViolations() != 0) violations.add("IdentityUnique: " + rt.ownerViolations() + " owner check failures");
+        if (rt.counters().threadsAlive() != 0) violations.add("NoThreadLeft: " + rt.counters().threadsAlive() + " threads alive after close");
+    }
+}
