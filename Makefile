@@ -6,7 +6,7 @@ JAVA     ?= java
 LAUNCHER  = $(JAVA) -cp model-check/target/classes asys.modelcheck.Main
 BUILT     = model-check/target/classes/asys/modelcheck/Main.class model-check/target/lib/tla2tools.jar
 
-.PHONY: help check check-full test fuzz bench clean launcher example
+.PHONY: help check check-full test fuzz bench clean launcher example trace-throughput
 
 help:
 	@echo "asys: asynchronous calls by thread-blocked hook and identity transfer"
@@ -20,6 +20,7 @@ help:
 	@echo "  make fuzz        the JQF fuzzing campaign (issue 5; not built yet)"
 	@echo "  make bench       the JMH benchmarks (issue 6; not built yet)"
 	@echo "  make example     build the runtime and run the README's example program"
+	@echo "  make trace-throughput  validate TRACES (default 2000) runtime traces with TLC, to measure events/s"
 	@echo "  make clean       remove build output"
 	@echo ""
 	@echo "  Each check run prints a table, a step table per rejected variant, and ends with"
@@ -49,6 +50,14 @@ bench:
 example:
 	$(MVN) -pl impl test-compile
 	$(JAVA) -cp impl/target/classes:impl/target/test-classes asys.example.Example
+
+TRACES ?= 2000
+trace-throughput:
+	$(MVN) -pl property-tests -am install -Dmaven.test.skip=true
+	$(MVN) -pl property-tests exec:java -Dexec.mainClass=asys.conformance.CorpusMain \
+	    -Dexec.args="$(CURDIR)/property-tests/target/throughput-traces 20261125 $(TRACES)"
+	$(JAVA) -cp model-check/target/classes asys.modelcheck.TraceValidator \
+	    --out property-tests/target/throughput-validation property-tests/target/throughput-traces
 
 clean:
 	$(MVN) clean

@@ -75,11 +75,15 @@ IsAllocate ==
     /\ Has(Ev, "spare") => spareFor'[Ev.spare] = Ev.thread
     /\ Has(Ev, "outcome") => outcome'[Ev.call] = Ev.outcome
 
+\* An event may report the thread's hook after the step (the runtime's own view).
+HookAfter == Has(Ev, "hook") => hook'[Ev.thread] = Ev.hook
+
 IsCompleteInline ==
     /\ Ev.action = "CompleteInline"
     /\ running[Ev.thread] = Ev.call
     /\ Has(Ev, "spare") => spareFor[Ev.spare] = Ev.thread
     /\ CompleteInline(Ev.thread)
+    /\ HookAfter
 
 IsWouldBlock ==
     /\ Ev.action = "WouldBlock"
@@ -87,11 +91,13 @@ IsWouldBlock ==
     /\ Has(Ev, "spare") => spareFor[Ev.spare] = Ev.thread
     /\ WouldBlock(Ev.thread)
     /\ Has(Ev, "outcome") => outcome'[Ev.call] = Ev.outcome
+    /\ HookAfter
 
 IsHookFire ==
     /\ Ev.action = "HookFire"
     /\ running[Ev.thread] = Ev.call
     /\ HookFire(Ev.thread, Ev.spare)
+    /\ HookAfter
 
 \* Runtime threads stay on their lane: the CPU does not change.
 IsReturnToUser ==

@@ -265,7 +265,7 @@ public final class Identity implements AutoCloseable {
         }
 
         // Submit's return path: the hook check tells the original caller from a worker.
-        if (me.spare != null) {
+        if (me.spare != null || Fault.NO_HOOK_CHECK) {
             if (me.wouldBlockSignalled || (stage != null && !isDone(stage) && x.nonblock())) {
                 leaveCall(me, x, "WouldBlock", Outcome.EAGAIN);
                 x.decide(Outcome.EAGAIN, EagainReason.WOULD_BLOCK);
@@ -290,8 +290,8 @@ public final class Identity implements AutoCloseable {
                         error = unwrap(t);
                     }
                 }
+                leaveCall(me, x, "CompleteInline", null);   // the step's event first, then its effect on x
                 x.decide(Outcome.QUICK, null);
-                leaveCall(me, x, "CompleteInline", null);
                 runtime.counters.quick.increment();
                 x.finish(value, error);
                 inFlight--;
@@ -373,17 +373,22 @@ public final class Identity implements AutoCloseable {
      */
     private void leaveCall(KThread me, CallRecord<?> x, String action, Outcome outcome) {
         KThread s = me.spare;
-        me.spare = null;
+        if (!(Fault.HOOK_KEPT_ON_FAST_PATH && outcome == null)) me.spare = null;   // the hook is cleared
         me.state = KThread.State.USER;
         me.current = null;
         Tracer tr = runtime.tracer;
         if (tr == null) {
-            releaseSpare(s);
+            if (s != null) releaseSpare(s);
         } else {
             synchronized (tr) {
-                releaseSpare(s);
-                tr.emit(action, "thread", me.id, "call", x.id, "spare", s.id, "outcome", outcome == null ? null : outcome.name());
+                if (s != null) releaseSpare(s);
+                tr.emit(action, "thread", me.id, "call", x.id, "spare", s == null ? null : s.id,
+                        "outcome", outcome == null ? null : outcome.name(), "hook", me.spare != null);
             }
+        }
+        if (Fault.QUICK_POSTS && outcome == null) {
+            callWentAsync();
+            post(x, "MachineComplete", null);
         }
     }
 
@@ -398,6 +403,12 @@ public final class Identity implements AutoCloseable {
      * goes back to its pool (or exits) in the same step, as the spec's WorkerFinish does.
      */
     private void post(CallRecord<?> x, String action, KThread worker) {
+        boolean parkInStep = worker != null;
+        if (Fault.POOL_BEFORE_POST && worker != null) {
+            worker.parkedAtFinish = runtime.park(worker);   // back in the pool first...
+            Fault.pause();                                  // ...and the post comes later
+            parkInStep = false;
+        }
         lock.lock();
         try {
             completions.add(x);
@@ -405,10 +416,10 @@ public final class Identity implements AutoCloseable {
             outstanding.decrementAndGet();
             Tracer tr = runtime.tracer;
             if (tr == null) {
-                if (worker != null) worker.parkedAtFinish = runtime.park(worker);
+                if (parkInStep) worker.parkedAtFinish = runtime.park(worker);
             } else {
                 synchronized (tr) {
-                    if (worker != null) worker.parkedAtFinish = runtime.park(worker);
+                    if (parkInStep) worker.parkedAtFinish = runtime.park(worker);
                     tr.emit(action, "thread", worker == null ? null : worker.id, "identity", id, "call", x.id);
                 }
             }
@@ -447,6 +458,11 @@ public final class Identity implements AutoCloseable {
                     if (runtime.tracer != null) runtime.tracer.emit("Await", "thread", me.id, "identity", id);
                 }
                 me.state = KThread.State.AWAITING;
+                if (Fault.AWAIT_NOT_ATOMIC) {
+                    lock.unlock();   // the check above is now stale
+                    Fault.pause();
+                    lock.lock();
+                }
                 sleeping = true;
                 try {
                     wake.await();

@@ -167,7 +167,8 @@ final class KThread implements Runnable {
         runtime.counters.inProgress.increment();
         u.transferOwner(this, s);
         s.state = State.RETURNING;
-        if (runtime.tracer != null) runtime.tracer.emit("HookFire", "thread", id, "spare", s.id, "identity", u.id, "call", x.id);
+        if (runtime.tracer != null) runtime.tracer.emit("HookFire", "thread", id, "spare", s.id, "identity", u.id, "call", x.id,
+                "hook", spare != null);
         s.assign(new Assignment(u, x));
     }
 

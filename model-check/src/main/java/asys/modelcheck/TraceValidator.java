@@ -276,6 +276,7 @@ public final class TraceValidator {
             fields.add("flags |-> {" + String.join(", ", names) + "}");
         }
         if (e.get("outcome") instanceof String o) fields.add("outcome |-> \"" + o + "\"");
+        if (e.get("hook") instanceof Boolean h) fields.add("hook |-> " + (h ? "TRUE" : "FALSE"));
         return "[" + String.join(", ", fields) + "]";
     }
 

@@ -9,8 +9,11 @@ import java.util.List;
  *
  * @param preset       index into {@link #PRESETS}: lanes, spare capacity, thread limit, in-flight limit
  * @param identities   per identity, its tasks; per task, the calls it submits
- * @param releaseOrder indices into {@link #calls()}; a call that blocks n times appears n times (its
- *                     k-th appearance releases its k-th block); a state-machine call appears once
+ * @param releaseOrder what the test does, in order: an index into {@link #calls()} releases that call's
+ *                     next block (a call that blocks n times appears n times) or completes its state
+ *                     machine; {@code -(t + 1)} gives task t (numbered across identities, see
+ *                     {@link #tasks()}) to its identity. Each identity's first task is given at the
+ *                     start; a task is given before any of its calls is released.
  */
 public record Workload(int preset, List<List<List<CallSpec>>> identities, List<Integer> releaseOrder) {
 
@@ -47,6 +50,23 @@ public record Workload(int preset, List<List<List<CallSpec>>> identities, List<I
     public int spareCapacity() { return PRESETS[preset][1]; }
     public int threadLimit() { return PRESETS[preset][2]; }
     public int inFlightLimit() { return PRESETS[preset][3]; }
+
+    /** A task with its identity and the index of its first call in {@link #calls()}. */
+    public record TaskRef(int identity, List<CallSpec> calls, int firstCall, boolean first) {}
+
+    /** Every task, identity by identity, in order. */
+    public List<TaskRef> tasks() {
+        List<TaskRef> all = new ArrayList<>();
+        int call = 0;
+        for (int u = 0; u < identities.size(); u++) {
+            for (int t = 0; t < identities.get(u).size(); t++) {
+                List<CallSpec> calls = identities.get(u).get(t);
+                all.add(new TaskRef(u, calls, call, t == 0));
+                call += calls.size();
+            }
+        }
+        return all;
+    }
 
     /** Every call in submission order: identity by identity, task by task. */
     public List<CallSpec> calls() {

@@ -46,19 +46,38 @@ public final class WorkloadGenerator extends Generator<Workload> {
         return new Workload.CallSpec(kind, blocks, flags);
     }
 
-    /** Every release point, in a random order; a call's k-th point releases its k-th block. */
+    /**
+     * What the test does, in a random order: per task a sequence (its start, unless it is its
+     * identity's first task, then its release points in random order), the sequences merged at
+     * random so that a task starts before its calls are released and an identity's tasks start in
+     * order.
+     */
     static List<Integer> shuffledReleases(List<List<List<Workload.CallSpec>>> identities, SourceOfRandomness r) {
-        List<Integer> order = new ArrayList<>();
-        int index = 0;
+        List<java.util.ArrayDeque<Integer>> perIdentity = new ArrayList<>();
+        int call = 0, task = 0;
         for (List<List<Workload.CallSpec>> tasks : identities) {
-            for (List<Workload.CallSpec> task : tasks) {
-                for (Workload.CallSpec c : task) {
-                    for (int p = 0; p < c.releasePoints(); p++) order.add(index);
-                    index++;
+            java.util.ArrayDeque<Integer> seq = new java.util.ArrayDeque<>();
+            for (int t = 0; t < tasks.size(); t++) {
+                if (t > 0) seq.add(-(task + 1));
+                List<Integer> points = new ArrayList<>();
+                for (Workload.CallSpec c : tasks.get(t)) {
+                    for (int p = 0; p < c.releasePoints(); p++) points.add(call);
+                    call++;
                 }
+                Collections.shuffle(points, r.toJDKRandom());
+                seq.addAll(points);
+                task++;
             }
+            perIdentity.add(seq);
         }
-        Collections.shuffle(order, r.toJDKRandom());
+        List<Integer> order = new ArrayList<>();
+        List<java.util.ArrayDeque<Integer>> open = new ArrayList<>(perIdentity);
+        open.removeIf(java.util.ArrayDeque::isEmpty);
+        while (!open.isEmpty()) {
+            int pick = r.nextInt(0, open.size() - 1);
+            order.add(open.get(pick).poll());
+            if (open.get(pick).isEmpty()) open.remove(pick);
+        }
         return order;
     }
 
@@ -85,10 +104,20 @@ public final class WorkloadGenerator extends Generator<Workload> {
         return smaller;
     }
 
+    /** A smaller workload, done in the plainest order: identity by identity, task by task. */
     private static Workload rebuild(Workload w, List<List<List<Workload.CallSpec>>> ids, SourceOfRandomness r) {
-        // Keep the release order's relative order for the calls that remain.
-        List<Integer> order = shuffledReleases(ids, r);
-        Collections.sort(order);
+        List<Integer> order = new ArrayList<>();
+        int call = 0, task = 0;
+        for (List<List<Workload.CallSpec>> tasks : ids) {
+            for (int t = 0; t < tasks.size(); t++) {
+                if (t > 0) order.add(-(task + 1));
+                for (Workload.CallSpec c : tasks.get(t)) {
+                    for (int p = 0; p < c.releasePoints(); p++) order.add(call);
+                    call++;
+                }
+                task++;
+            }
+        }
         return new Workload(w.preset(), ids, order);
     }
 

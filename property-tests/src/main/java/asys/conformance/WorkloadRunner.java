@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
 public final class WorkloadRunner {
 
     /** How long a release waits for its call to reach its blocking point (a stall if longer). */
-    static final long REACH_TIMEOUT_MS = 5_000;
+    static final long REACH_TIMEOUT_MS = Long.getLong("asys.runner.reachMs", 5_000);
+    /** How long the runner waits for every call's outcome before it calls the run a failure. */
+    static final long OUTCOME_TIMEOUT_MS = Long.getLong("asys.runner.outcomeMs", 10_000);
 
     /** What one run produced. */
     public record Run(Workload workload, List<String> trace, List<String> violations) {}
@@ -72,33 +74,38 @@ public final class WorkloadRunner {
             List<Identity> ids = new ArrayList<>();
             for (int u = 0; u < w.identities().size(); u++) ids.add(rt.newIdentity("u" + (u + 1)));
             rt.traceLayout();
-            int index = 0;
-            for (int u = 0; u < ids.size(); u++) {
-                Identity id = ids.get(u);
-                for (List<Workload.CallSpec> task : w.identities().get(u)) {
-                    int first = index;
-                    index += task.size();
-                    id.execute(() -> {
-                        for (int k = 0; k < task.size(); k++) {
-                            int x = first + k;
-                            Workload.CallSpec s = task.get(k);
-                            CompletionHandler<Object> h = r -> {
-                                handled.incrementAndGet(x);
-                                allHandled.countDown();
-                            };
-                            CallHandle<Object> handle = switch (s.kind()) {
-                                case MACHINE -> id.submitStage(s.flags(), () -> machines[x], h);
-                                case MACHINE_DONE -> id.submitStage(s.flags(), () -> CompletableFuture.completedFuture((Object) x), h);
-                                default -> id.submit(s.flags(), () -> body(s, x, gates[x], passed), h);
-                            };
-                            handles.set(x, handle);
-                        }
-                    });
-                }
+            List<Workload.TaskRef> tasks = w.tasks();
+            List<Runnable> taskBodies = new ArrayList<>();
+            for (Workload.TaskRef ref : tasks) {
+                Identity id = ids.get(ref.identity());
+                taskBodies.add(() -> {
+                    for (int k = 0; k < ref.calls().size(); k++) {
+                        int x = ref.firstCall() + k;
+                        Workload.CallSpec s = ref.calls().get(k);
+                        CompletionHandler<Object> h = r -> {
+                            handled.incrementAndGet(x);
+                            allHandled.countDown();
+                        };
+                        CallHandle<Object> handle = switch (s.kind()) {
+                            case MACHINE -> id.submitStage(s.flags(), () -> machines[x], h);
+                            case MACHINE_DONE -> id.submitStage(s.flags(), () -> CompletableFuture.completedFuture((Object) x), h);
+                            default -> id.submit(s.flags(), () -> body(s, x, gates[x], passed), h);
+                        };
+                        handles.set(x, handle);
+                    }
+                });
+            }
+            for (int t = 0; t < tasks.size(); t++) {
+                if (tasks.get(t).first()) ids.get(tasks.get(t).identity()).execute(taskBodies.get(t));
             }
             // Release in the workload's order: each release waits until its call is there.
             int[] nextBlock = new int[n];
             for (int x : w.releaseOrder()) {
+                if (x < 0) {                                   // a later task arrives
+                    int t = -x - 1;
+                    ids.get(tasks.get(t).identity()).execute(taskBodies.get(t));
+                    continue;
+                }
                 Workload.CallSpec s = specs.get(x);
                 if (s.kind() == Workload.Kind.MACHINE) {
                     waitFor(() -> handles.get(x) != null && handles.get(x).outcome() != Outcome.PENDING, x, violations, "its state machine");
@@ -110,15 +117,15 @@ public final class WorkloadRunner {
                     gates[x].release();
                 }
             }
-            if (!allHandled.await(10, TimeUnit.SECONDS)) violations.add("ExactlyOneOutcome: only "
-                    + (n - allHandled.getCount()) + " of " + n + " calls had their outcome within 10 s");
+            if (!allHandled.await(OUTCOME_TIMEOUT_MS, TimeUnit.MILLISECONDS)) violations.add("ExactlyOneOutcome: only "
+                    + (n - allHandled.getCount()) + " of " + n + " calls had their outcome within " + OUTCOME_TIMEOUT_MS + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             violations.add("interrupted");
         } finally {
             for (Semaphore g : gates) g.release(100);            // nothing may stay blocked
             for (CompletableFuture<Object> m : machines) m.complete(-1);
-            if (!rt.close(Duration.ofSeconds(10))) violations.add("close did not finish in 10 s");
+            if (!rt.close(Duration.ofMillis(OUTCOME_TIMEOUT_MS))) violations.add("close did not finish in " + OUTCOME_TIMEOUT_MS + " ms");
         }
         check(w, specs, handles, handled, trace, rt, violations);
         return new Run(w, List.copyOf(trace), List.copyOf(violations));
@@ -146,10 +153,12 @@ public final class WorkloadRunner {
 
     private static void waitFor(java.util.function.BooleanSupplier there, int x, List<String> violations, String what)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REACH_TIMEOUT_MS);
+        // Once something has gone wrong, waits are short: the run is a failure already.
+        long wait = violations.isEmpty() ? REACH_TIMEOUT_MS : Math.min(REACH_TIMEOUT_MS, 100);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
         while (!there.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                violations.add("NeverStalls: call #" + x + " did not reach " + what + " in " + REACH_TIMEOUT_MS + " ms");
+                violations.add("NeverStalls: call #" + x + " did not reach " + what + " in " + wait + " ms");
                 return;
             }
             Thread.onSpinWait();

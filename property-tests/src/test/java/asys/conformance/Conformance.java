@@ -1,13 +1,11 @@
 package asys.conformance;
 
 import asys.modelcheck.TraceValidator;
-import com.pholser.junit.quickcheck.random.SourceOfRandomness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /** Paths and helpers shared by the conformance tests. */
 final class Conformance {
@@ -19,18 +17,8 @@ final class Conformance {
 
     private Conformance() {}
 
-    /** Generates {@code n} workloads from {@code seed}, runs each, writes its trace under {@code dir}. */
     static List<WorkloadRunner.Run> runAndWrite(long seed, int n, Path dir) throws IOException {
-        recreate(dir);
-        SourceOfRandomness r = new SourceOfRandomness(new Random(seed));
-        WorkloadGenerator g = new WorkloadGenerator();
-        List<WorkloadRunner.Run> runs = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            WorkloadRunner.Run run = WorkloadRunner.run(g.generate(r, null));
-            Files.write(dir.resolve(String.format("trace-%04d.jsonl", k)), run.trace());
-            runs.add(run);
-        }
-        return runs;
+        return Corpus.runAndWrite(seed, n, dir);
     }
 
     static List<TraceValidator.Trace> read(Path dir) throws IOException {
@@ -41,12 +29,4 @@ final class Conformance {
         return out;
     }
 
-    static void recreate(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
-        }
-        Files.createDirectories(dir);
-    }
 }

@@ -1,0 +1,46 @@
+package asys.runtime;
+
+import java.util.Set;
+
+/**
+ * Deliberate mistakes, for the conformance suite's teeth: each is the twin of a broken variant of
+ * the spec (the same name as the spec's constant Fault) and must be caught by trace validation or
+ * by a property. Off unless the JVM runs with {@code -Dasys.fault=NAME}. Every switch is a static
+ * final read once at class load, so with the fault off the JIT removes the checks: the production
+ * fast path pays nothing.
+ */
+final class Fault {
+
+    static final Set<String> NAMES = Set.of("none", "NoHookCheck", "HookKeptOnFastPath", "QuickPosts",
+            "AwaitNotAtomic", "PoolBeforePost");
+
+    static final String NAME = System.getProperty("asys.fault", "none");
+
+    static {
+        if (!NAMES.contains(NAME)) {
+            throw new IllegalArgumentException("-Dasys.fault=" + NAME + " is not one of " + NAMES);
+        }
+    }
+
+    /** The finishing thread does not check its hook: a worker takes the inline return path. */
+    static final boolean NO_HOOK_CHECK = NAME.equals("NoHookCheck");
+    /** CompleteInline leaves the hook set. */
+    static final boolean HOOK_KEPT_ON_FAST_PATH = NAME.equals("HookKeptOnFastPath");
+    /** A QUICK call's completion is also posted. */
+    static final boolean QUICK_POSTS = NAME.equals("QuickPosts");
+    /** Await checks the queue, lets go of its lock, then sleeps without checking again. */
+    static final boolean AWAIT_NOT_ATOMIC = NAME.equals("AwaitNotAtomic");
+    /** The worker goes back to its pool before it posts its completion. */
+    static final boolean POOL_BEFORE_POST = NAME.equals("PoolBeforePost");
+
+    private Fault() {}
+
+    /** Widens a faulty window so that a test meets it (fault builds only). */
+    static void pause() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

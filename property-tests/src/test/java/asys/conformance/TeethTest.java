@@ -1,0 +1,63 @@
+package asys.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import asys.modelcheck.TraceValidator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The conformance suite has teeth: each mistake injected into the runtime (a fault switch, the
+ * twin of a broken variant of the spec) is caught, by TLC rejecting a trace at the event where
+ * the mistake shows, or by a property of the runner. The control run, with no fault, is clean.
+ */
+class TeethTest {
+
+    static final int WORKLOADS = 40;
+    static final long SEED = 7L;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "none,,",
+            "NoHookCheck,CompleteInline,",
+            "HookKeptOnFastPath,CompleteInline,",
+            "QuickPosts,MachineComplete,",
+            "PoolBeforePost,Submit,",
+            "AwaitNotAtomic,,ExactlyOneOutcome",
+    })
+    void anInjectedMistakeIsCaught(String fault, String rejectedAt, String property) throws Exception {
+        Path dir = Conformance.TARGET.resolve("teeth").resolve(fault);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dasys.fault=" + fault, "-Dasys.runner.outcomeMs=2000", "-Dasys.runner.reachMs=2000",
+                "-cp", System.getProperty("java.class.path"), CorpusMain.class.getName(),
+                dir.toString(), String.valueOf(SEED), String.valueOf(WORKLOADS)));
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the faulty runtime's JVM did not finish");
+        assertEquals(0, p.exitValue(), "CorpusMain failed");
+        List<String> violations = Files.readAllLines(dir.resolve("violations.txt"));
+        TraceValidator.Report report = TraceValidator.validate(Conformance.read(dir), Conformance.SPEC,
+                dir.resolve("validation"), Conformance.TLA2TOOLS, System.err);
+        List<TraceValidator.Verdict> rejected = report.verdicts().stream().filter(v -> !v.accepted()).toList();
+        System.out.printf("teeth %s: %d of %d traces rejected%s; %d property violations%n", fault, rejected.size(),
+                report.verdicts().size(), rejected.isEmpty() ? "" : ", first at " + rejected.get(0).event(), violations.size());
+        if (fault.equals("none")) {
+            assertTrue(rejected.isEmpty() && violations.isEmpty(), "the control run must be clean: " + violations);
+            return;
+        }
+        if (rejectedAt != null) {
+            assertTrue(rejected.stream().anyMatch(v -> v.event().contains("action |-> \"" + rejectedAt + "\"")),
+                    () -> fault + " must be rejected by TLC at a " + rejectedAt + " event; rejected: "
+                            + rejected.stream().map(TraceValidator.Verdict::event).toList());
+        }
+        if (property != null) {
+            assertTrue(violations.stream().anyMatch(v -> v.contains(property + ":")),
+                    () -> fault + " must break " + property + "; found " + violations);
+        }
+    }
+}
