@@ -17,7 +17,9 @@ help:
 	@echo "  make check-full  TLC on the larger model (model-check/full.suite)"
 	@echo "  make test        all JUnit tests (mvn verify), then the fast model check"
 	@echo "                   (model-check/test.suite: small healthy model, every variant, every witness)"
-	@echo "  make fuzz        the JQF fuzzing campaign (issue 5; not built yet)"
+	@echo "  make fuzz        the JQF campaign on the workload generator (FUZZ_TIME=10m by default);"
+	@echo "                   keeps its corpus in property-tests/fuzz-corpus; prints"
+	@echo "                   'fuzz: N executions, F failures, R execs/s' and how to reproduce each failure"
 	@echo "  make bench       the JMH benchmarks (issue 6; not built yet)"
 	@echo "  make example     build the runtime and run the README's example program"
 	@echo "  make trace-throughput  validate TRACES (default 2000) runtime traces with TLC, to measure events/s"
@@ -41,8 +43,18 @@ test:
 	$(MVN) verify
 	$(LAUNCHER) --suite model-check/test.suite --out model-check/target/tlc-test
 
+FUZZ_TIME ?= 10m
+FUZZ_CLASS = asys.conformance.WorkloadFuzzTest
+FUZZ_METHOD = runtimeKeepsEveryPromise
+FUZZ_RESULTS = property-tests/target/fuzz-results/$(FUZZ_CLASS)/$(FUZZ_METHOD)
+FUZZ_CORPUS = property-tests/fuzz-corpus
 fuzz:
-	@echo "make fuzz: the JQF campaign arrives with issue 5 (conformance); nothing to run yet." >&2; exit 2
+	$(MVN) -pl property-tests -am install -Dmaven.test.skip=true
+	cd property-tests && $(MVN) test-compile jqf:fuzz -Dclass=$(FUZZ_CLASS) -Dmethod=$(FUZZ_METHOD) \
+	    -Dtime=$(FUZZ_TIME) $$(test -n "$$(ls ../$(FUZZ_CORPUS) 2>/dev/null)" && echo -Din=$(CURDIR)/$(FUZZ_CORPUS))
+	mkdir -p $(FUZZ_CORPUS) && cp -r $(FUZZ_RESULTS)/corpus/. $(FUZZ_CORPUS)/
+	$(MVN) -pl property-tests exec:java -Dexec.mainClass=asys.conformance.FuzzSummary \
+	    -Dexec.args="$(CURDIR)/$(FUZZ_RESULTS) $(FUZZ_CLASS) $(FUZZ_METHOD)"
 
 bench:
 	@echo "make bench: the JMH benchmarks arrive with issue 6; nothing to run yet." >&2; exit 2
