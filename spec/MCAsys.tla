@@ -43,6 +43,20 @@ CallDecided   == Contract!CallDecided
 CallCompletes == Contract!CallCompletes
 
 -----------------------------------------------------------------------------
+(* Replay (TLC to runtime): the behaviours TLC generates for replay on the  *)
+(* runtime follow the runtime loop's policy, which the spec leaves open: a  *)
+(* loop reaps every posted completion before it submits or sleeps again,   *)
+(* and a call that found its pool empty is allocated for at once (the      *)
+(* runtime allocates inside submit).  An action constraint, so TLC only    *)
+(* takes the steps this policy allows (as a conjunct of ReplayNext: TLC's   *)
+(* random simulation does not apply ACTION_CONSTRAINTs).                    *)
+ReplayPolicy ==
+    /\ act'[1] \in {"Submit", "Await"} => queue[carries[act'[2]]] = {}
+    /\ (act[1] = "Submit" /\ state[act[2]] = "InCall" /\ ~hook[act[2]]) => act'[1] = "Allocate"
+
+ReplayNext == Next /\ ReplayPolicy
+
+-----------------------------------------------------------------------------
 (* Witnesses.  Each Unreached_X is checked as an invariant that TLC must    *)
 (* find violated: the healthy spec does reach situation X.                  *)
 

@@ -1,0 +1,55 @@
+package asys.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TLC to runtime: behaviours TLC generates by random simulation of model-check/MCAsys_replay.cfg
+ * are replayed on a runtime with the same settings; every step must be matched.
+ */
+class ReplayTest {
+
+    static final int BEHAVIOURS = 120;
+    static final int DEPTH = 40;
+    static final long SEED = 20261125L;
+
+    @Test
+    void tlcBehavioursReplayOnTheRuntime() throws Exception {
+        Path dir = Conformance.TARGET.resolve("replay");
+        Corpus.recreate(dir);
+        for (Path m : Files.list(Conformance.SPEC).filter(p -> p.toString().endsWith(".tla")).toList()) {
+            Files.copy(m, dir.resolve(m.getFileName()));
+        }
+        Files.copy(Conformance.ROOT.resolve("model-check/MCAsys_replay.cfg"), dir.resolve("MCAsys_replay.cfg"));
+        Path out = dir.resolve("behaviours");
+        Files.createDirectories(out);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseParallelGC",
+                "-cp", Conformance.TLA2TOOLS.toString(), "tlc2.TLC", "-workers", "1", "-metadir", "states",
+                "-simulate", "num=" + BEHAVIOURS + ",file=" + out.resolve("beh").toAbsolutePath(), "-depth", String.valueOf(DEPTH),
+                "-seed", String.valueOf(SEED), "-config", "MCAsys_replay.cfg", "MCAsys.tla");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("tlc.out").toFile()).start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "TLC's simulation did not finish");
+        assertEquals(0, p.exitValue(), "TLC's simulation failed: see " + dir.resolve("tlc.out"));
+
+        List<Path> files = Replay.files(out);
+        assertTrue(files.size() >= 100, "TLC wrote " + files.size() + " behaviours");
+        int steps = 0;
+        List<String> mismatches = new ArrayList<>();
+        for (Path f : files) {
+            Replay.Result r = Replay.replay(f, 1, 1, 4, 2);
+            steps += r.steps();
+            r.mismatches().forEach(m -> mismatches.add(f.getFileName() + ": " + m));
+        }
+        mismatches.stream().limit(20).forEach(m -> System.out.println("MISMATCH " + m));
+        System.out.printf("replay: %d behaviours, %d steps, %d mismatches%n", files.size(), steps, mismatches.size());
+        assertEquals(List.of(), mismatches);
+    }
+}
