@@ -41,8 +41,12 @@ final class TlcProcess {
 
     static Result run(Path dir, String cfgName, String module, Path jar, String workers, List<String> extra,
                       String label, PrintStream err) throws IOException {
+        // Each run its own temporary directory: TLC extracts its standard modules (Naturals.tla,
+        // ...) there, and two runs started together would read each other's half-written files.
+        Path tmp = dir.resolve("tmp").toAbsolutePath();
+        Files.createDirectories(tmp);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-cp", jar.toAbsolutePath().toString(), "tlc2.TLC", "-tool",
+                "-XX:+UseParallelGC", "-Djava.io.tmpdir=" + tmp, "-cp", jar.toAbsolutePath().toString(), "tlc2.TLC", "-tool",
                 "-workers", workers, "-metadir", "states", "-config", cfgName));
         cmd.addAll(extra);
         cmd.add(module + ".tla");

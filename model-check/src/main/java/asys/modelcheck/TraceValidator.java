@@ -156,7 +156,13 @@ public final class TraceValidator {
         if (!notAccepted.isEmpty()) {
             Map<String, TlcProcess.Result> second = runGroups(notAccepted, "TraceReport", out.resolve("pass2"), spec, jar, err);
             for (Map.Entry<String, List<Trace>> g : notAccepted.entrySet()) {
-                Map<Integer, Verdict> byTrace = readVerdicts(second.get(g.getKey()).output(), g.getValue());
+                TlcProcess.Result res = second.get(g.getKey());
+                TlcOutput parsed = TlcOutput.parse(res.output(), res.exitCode());
+                if (parsed.verdict() != TlcOutput.Verdict.PASSED) {
+                    problems.add(g.getKey() + " (diagnosis): TLC " + parsed.verdict() + ": " + parsed.problemSummary()
+                            + " (see " + out.resolve("pass2").resolve(g.getKey()) + "/tlc.out)");
+                }
+                Map<Integer, Verdict> byTrace = readVerdicts(res.output(), g.getValue());
                 for (int t = 1; t <= g.getValue().size(); t++) {
                     Trace trace = g.getValue().get(t - 1);
                     Verdict v = byTrace.get(t);

@@ -43,6 +43,7 @@ class TeethTest {
         List<String> violations = Files.readAllLines(dir.resolve("violations.txt"));
         TraceValidator.Report report = TraceValidator.validate(Conformance.read(dir), Conformance.SPEC,
                 dir.resolve("validation"), Conformance.TLA2TOOLS, System.err);
+        assertTrue(report.problems().isEmpty(), () -> "TLC itself failed: " + report.problems());
         List<TraceValidator.Verdict> rejected = report.verdicts().stream().filter(v -> !v.accepted()).toList();
         System.out.printf("teeth %s: %d of %d traces rejected%s; %d property violations%n", fault, rejected.size(),
                 report.verdicts().size(), rejected.isEmpty() ? "" : ", first at " + rejected.get(0).event(), violations.size());
