@@ -144,10 +144,11 @@ public final class AsysRuntime implements AutoCloseable {
      * of every call in flight and every thread the runtime started has ended. A call that never
      * finishes makes this wait forever: use {@link #close(Duration)}. Called from a runtime thread
      * (a task or handler), it starts closing and returns at once: waiting would wait for itself.
+     * Interrupted while waiting, it returns with the thread's interrupt flag set; closing goes on.
      */
     @Override
     public void close() {
-        if (!closeAndAwait(null)) throw new IllegalStateException("unreachable: close without a timeout returned early");
+        closeAndAwait(null);   // false only when interrupted while waiting: the interrupt flag is set again
     }
 
     /** {@link #close()} waiting at most {@code timeout}; true when everything has ended. */

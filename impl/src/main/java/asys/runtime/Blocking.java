@@ -106,19 +106,20 @@ public final class Blocking {
         }
     }
 
+    /** A stage's value or failure. */
+    record StageResult<T>(T value, Throwable error) {}
+
     /** A worker waits for a stage returned by a call that blocked before returning it. */
-    static <T> CallHandle<T> awaitStage(CompletionStage<T> stage) {
+    static <T> StageResult<T> awaitStage(CompletionStage<T> stage) {
         CompletableFuture<T> f = stage.toCompletableFuture();
         KThread k = f.isDone() ? null : before();
-        CallRecord<T> r = new CallRecord<>(0, null, 0, null, null, null);
         try {
-            r.finish(f.join(), null);
+            return new StageResult<>(f.join(), null);
         } catch (Throwable t) {
-            r.finish(null, Identity.unwrap(t));
+            return new StageResult<>(null, Identity.unwrap(t));
         } finally {
             if (k != null) after(k);
         }
-        return r;
     }
 
     private static KThread before() {

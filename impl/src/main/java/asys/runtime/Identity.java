@@ -301,7 +301,7 @@ public final class Identity implements AutoCloseable {
         }
         // WorkerFinish: the hook is clear, so this thread is a kernel-only worker now.
         if (stage != null) {
-            CallHandle<T> done = Blocking.awaitStage(stage);
+            Blocking.StageResult<T> done = Blocking.awaitStage(stage);
             value = done.value();
             error = done.error();
         }

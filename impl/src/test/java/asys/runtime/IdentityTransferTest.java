@@ -154,6 +154,30 @@ class IdentityTransferTest {
     }
 
     @Test
+    void aStageCallThatBlocksBeforeReturningItsStageIsFinishedByItsWorker() throws Exception {
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            Harness.Gate gate = new Harness.Gate();
+            CompletableFuture<String> io = new CompletableFuture<>();
+            CompletableFuture<CallHandle<String>> handled = new CompletableFuture<>();
+            onLoop(u, () -> u.submitStage(CallFlags.NONE, () -> {
+                gate.pass();          // blocks: the hook fires, this thread is a worker now
+                return io;            // a pending stage, returned on the worker
+            }, handled::complete));
+            gate.awaitBlocked(1);
+            gate.open();
+            Thread.sleep(20);
+            assertTrue(!handled.isDone(), "the worker waits for its stage before posting");
+            io.complete("late");
+            CallHandle<String> x = handled.get(10, TimeUnit.SECONDS);
+            assertEquals(Outcome.IN_PROGRESS, x.outcome());
+            assertEquals("late", x.value());
+            List<String> acts = h.actionsOf(x.id());
+            assertTrue(acts.containsAll(List.of("HookFire", "WorkerBlock", "WorkerFinish")), acts.toString());
+        }
+    }
+
+    @Test
     void aStageAlreadyCompleteIsQuickAndANonblockPendingStageIsEagain() {
         try (Harness h = new Harness()) {
             Identity u = h.rt.newIdentity("u");
