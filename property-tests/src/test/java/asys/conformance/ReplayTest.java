@@ -52,4 +52,41 @@ class ReplayTest {
         System.out.printf("replay: %d behaviours, %d steps, %d mismatches%n", files.size(), steps, mismatches.size());
         assertEquals(List.of(), mismatches);
     }
+
+    /** Depth of the exhaustive replay (8: 4,448 behaviours); -Dasys.replay.depth=N to change it. */
+    static final int EXHAUSTIVE_DEPTH = Integer.getInteger("asys.replay.depth", 8);
+
+    @Test
+    void everyBehaviourOfATinyModelUpToADepthReplaysOnTheRuntime() throws Exception {
+        Path dir = Conformance.TARGET.resolve("replay-exhaustive");
+        Corpus.recreate(dir);
+        for (Path m : Files.list(Conformance.SPEC).filter(p -> p.toString().endsWith(".tla")).toList()) {
+            Files.copy(m, dir.resolve(m.getFileName()));
+        }
+        Files.copy(Conformance.ROOT.resolve("model-check/MCAsys_replay_tiny.cfg"), dir.resolve("MCAsys_replay_tiny.cfg"));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseParallelGC",
+                "-Djava.io.tmpdir=" + dir.toAbsolutePath(), "-cp", Conformance.TLA2TOOLS.toString(), "tlc2.TLC",
+                "-workers", "1", "-metadir", "states", "-deadlock", "-dump", "dot,actionlabels",
+                dir.resolve("graph.dot").toAbsolutePath().toString(), "-config", "MCAsys_replay_tiny.cfg", "MCAsys.tla");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("tlc.out").toFile()).start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "TLC did not finish");
+        assertEquals(0, p.exitValue(), "TLC failed: see " + dir.resolve("tlc.out"));
+
+        StateGraph g = StateGraph.read(dir.resolve("graph.dot"));
+        Path out = dir.resolve("behaviours");
+        int n = g.writeBehaviours(EXHAUSTIVE_DEPTH, out);
+        int steps = 0;
+        List<String> mismatches = new ArrayList<>();
+        for (Path f : Replay.files(out)) {
+            Replay.Result r = Replay.replay(f, 1, 1, 3, 2);
+            steps += r.steps();
+            r.mismatches().forEach(m -> mismatches.add(f.getFileName() + ": " + m));
+        }
+        mismatches.stream().limit(20).forEach(m -> System.out.println("MISMATCH " + m));
+        System.out.printf("replay: %d behaviours (every one to depth %d of %d states), %d steps, %d mismatches%n",
+                n, EXHAUSTIVE_DEPTH, g.size(), steps, mismatches.size());
+        assertTrue(n >= 100, "only " + n + " behaviours");
+        assertEquals(List.of(), mismatches);
+    }
 }
