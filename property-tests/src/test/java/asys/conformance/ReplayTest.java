@@ -23,21 +23,9 @@ class ReplayTest {
     @Test
     void tlcBehavioursReplayOnTheRuntime() throws Exception {
         Path dir = Conformance.TARGET.resolve("replay");
-        Corpus.recreate(dir);
-        for (Path m : Files.list(Conformance.SPEC).filter(p -> p.toString().endsWith(".tla")).toList()) {
-            Files.copy(m, dir.resolve(m.getFileName()));
-        }
-        Files.copy(Conformance.ROOT.resolve("model-check/MCAsys_replay.cfg"), dir.resolve("MCAsys_replay.cfg"));
         Path out = dir.resolve("behaviours");
-        Files.createDirectories(out);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseParallelGC",
-                "-cp", Conformance.TLA2TOOLS.toString(), "tlc2.TLC", "-workers", "1", "-metadir", "states",
-                "-simulate", "num=" + BEHAVIOURS + ",file=" + out.resolve("beh").toAbsolutePath(), "-depth", String.valueOf(DEPTH),
-                "-seed", String.valueOf(SEED), "-config", "MCAsys_replay.cfg", "MCAsys.tla");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("tlc.out").toFile()).start();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "TLC's simulation did not finish");
-        assertEquals(0, p.exitValue(), "TLC's simulation failed: see " + dir.resolve("tlc.out"));
+        runTlc(dir, "MCAsys_replay.cfg", "-simulate", "num=" + BEHAVIOURS + ",file=" + out.resolve("beh").toAbsolutePath(),
+                "-depth", String.valueOf(DEPTH), "-seed", String.valueOf(SEED));
 
         List<Path> files = Replay.files(out);
         assertTrue(files.size() >= 100, "TLC wrote " + files.size() + " behaviours");
@@ -59,19 +47,8 @@ class ReplayTest {
     @Test
     void everyBehaviourOfATinyModelUpToADepthReplaysOnTheRuntime() throws Exception {
         Path dir = Conformance.TARGET.resolve("replay-exhaustive");
-        Corpus.recreate(dir);
-        for (Path m : Files.list(Conformance.SPEC).filter(p -> p.toString().endsWith(".tla")).toList()) {
-            Files.copy(m, dir.resolve(m.getFileName()));
-        }
-        Files.copy(Conformance.ROOT.resolve("model-check/MCAsys_replay_tiny.cfg"), dir.resolve("MCAsys_replay_tiny.cfg"));
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseParallelGC",
-                "-Djava.io.tmpdir=" + dir.toAbsolutePath(), "-cp", Conformance.TLA2TOOLS.toString(), "tlc2.TLC",
-                "-workers", "1", "-metadir", "states", "-deadlock", "-dump", "dot,actionlabels",
-                dir.resolve("graph.dot").toAbsolutePath().toString(), "-config", "MCAsys_replay_tiny.cfg", "MCAsys.tla");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("tlc.out").toFile()).start();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "TLC did not finish");
-        assertEquals(0, p.exitValue(), "TLC failed: see " + dir.resolve("tlc.out"));
+        runTlc(dir, "MCAsys_replay_tiny.cfg", "-deadlock", "-dump", "dot,actionlabels",
+                dir.resolve("graph.dot").toAbsolutePath().toString());
 
         StateGraph g = StateGraph.read(dir.resolve("graph.dot"));
         Path out = dir.resolve("behaviours");
@@ -88,5 +65,24 @@ class ReplayTest {
                 n, EXHAUSTIVE_DEPTH, g.size(), steps, mismatches.size());
         assertTrue(n >= 100, "only " + n + " behaviours");
         assertEquals(List.of(), mismatches);
+    }
+
+    /** A fresh run directory with the spec and {@code cfg}; runs TLC there (one worker) with {@code args}. */
+    static void runTlc(Path dir, String cfg, String... args) throws Exception {
+        Corpus.recreate(dir);
+        Files.createDirectories(dir.resolve("behaviours"));
+        for (Path m : Files.list(Conformance.SPEC).filter(p -> p.toString().endsWith(".tla")).toList()) {
+            Files.copy(m, dir.resolve(m.getFileName()));
+        }
+        Files.copy(Conformance.ROOT.resolve("model-check").resolve(cfg), dir.resolve(cfg));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseParallelGC", "-Djava.io.tmpdir=" + dir.toAbsolutePath(), "-cp", Conformance.TLA2TOOLS.toString(),
+                "tlc2.TLC", "-workers", "1", "-metadir", "states"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-config", cfg, "MCAsys.tla"));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("tlc.out").toFile()).start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "TLC did not finish: see " + dir.resolve("tlc.out"));
+        assertEquals(0, p.exitValue(), "TLC failed: see " + dir.resolve("tlc.out"));
     }
 }
