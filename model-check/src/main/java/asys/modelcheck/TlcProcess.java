@@ -39,14 +39,27 @@ final class TlcProcess {
         for (String[] f : files) Files.writeString(dir.resolve(f[0]), f[1]);
     }
 
+    /** The JVM options of a model-checking run: long, parallel, memory-hungry. */
+    static final List<String> MODEL_CHECKING_JVM = List.of("-XX:+UseParallelGC");
+
     static Result run(Path dir, String cfgName, String module, Path jar, String workers, List<String> extra,
                       String label, PrintStream err) throws IOException {
+        return run(dir, cfgName, module, List.of(jar), MODEL_CHECKING_JVM, workers, extra, label, err);
+    }
+
+    /** A TLC run with {@code classpath} (TLC's jar first) and the given JVM options. */
+    static Result run(Path dir, String cfgName, String module, List<Path> classpath, List<String> jvm, String workers,
+                      List<String> extra, String label, PrintStream err) throws IOException {
         // Each run its own temporary directory: TLC extracts its standard modules (Naturals.tla,
         // ...) there, and two runs started together would read each other's half-written files.
         Path tmp = dir.resolve("tmp").toAbsolutePath();
         Files.createDirectories(tmp);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-Djava.io.tmpdir=" + tmp, "-cp", jar.toAbsolutePath().toString(), "tlc2.TLC", "-tool",
+        List<String> cp = new ArrayList<>();
+        for (Path p : classpath) cp.add(p.toAbsolutePath().toString());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-cp", String.join(java.io.File.pathSeparator, cp), "tlc2.TLC", "-tool",
                 "-workers", workers, "-metadir", "states", "-config", cfgName));
         cmd.addAll(extra);
         cmd.add(module + ".tla");

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * Trace validation: checks runtime traces (JSON Lines, one event per line, a {@code Layout}
  * event first) against the spec with TLC and spec/AsysTrace.tla. Traces with equal settings
  * (lanes, spare capacity, thread limit, in-flight limit) are checked together in one TLC run: the
- * JVM start and the parse are paid once per group, not per trace. Prints, per rejected trace, the
+ * JVM start and the parse are paid once per group, not per trace, and the traces reach TLC as values
+ * built in Java from the JSON files ({@link TraceData}), not as TLA+ text for TLC to parse. Prints, per rejected trace, the
  * first event no spec action can take, the spec's state before it, and the actions enabled there;
  * then {@code trace-validation: N traces, E events, X rejected, R events/s}.
  */
@@ -24,8 +25,8 @@ public final class TraceValidator {
 
     /** TLC runs at once: one per core of the 2-core machines this runs on. */
     static final int PARALLEL_GROUPS = Integer.getInteger("asys.trace.parallel", 2);
-    /** TLC workers per run: the traces of a group are independent, so workers help too. */
-    static final String TLC_WORKERS = System.getProperty("asys.trace.workers", "2");
+    /** TLC workers per run: one, as two runs at once already use both cores (measured: 1 worker is as fast). */
+    static final String TLC_WORKERS = System.getProperty("asys.trace.workers", "1");
 
     /** The newest trace format this validator reads (the Layout event's {@code format}). */
     public static final int FORMAT = 1;
@@ -174,8 +175,7 @@ public final class TraceValidator {
         return new Report(verdicts, events, seconds, problems);
     }
 
-    /** One TLC run per group, two at a time (one TLC worker each: a group's cost is mostly the JVM
-     *  start and the parse, which do not use a second core). */
+    /** One TLC run per group, two at a time (one TLC worker each; see TLC_WORKERS). */
     static Map<String, TlcProcess.Result> runGroups(Map<String, List<Trace>> groups, String invariant, Path out, Path spec,
                                                     Path jar, PrintStream err) throws IOException {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_GROUPS);
@@ -183,10 +183,15 @@ public final class TraceValidator {
         try {
             for (Map.Entry<String, List<Trace>> g : groups.entrySet()) {
                 Path dir = out.resolve(g.getKey());
+                StringBuilder files = new StringBuilder();
+                for (Trace t : g.getValue()) files.append(t.file().toAbsolutePath()).append('\n');
                 TlcProcess.prepare(dir, spec, List.of(new String[] {"AsysTraceData.tla", dataModule(g.getValue())},
-                        new String[] {"AsysTrace.cfg", CONFIG + "INVARIANT " + invariant + "\n"}));
-                runs.put(g.getKey(), pool.submit(() -> TlcProcess.run(dir, "AsysTrace.cfg", "AsysTrace", jar, TLC_WORKERS,
-                        List.of("-deadlock"), "trace " + g.getKey(), err)));
+                        new String[] {"AsysTrace.cfg", CONFIG + "INVARIANT " + invariant + "\n"},
+                        new String[] {TRACE_LIST, files.toString()}));
+                List<String> jvm = new ArrayList<>(TRACE_JVM);
+                jvm.add("-D" + TRACE_FILES_PROPERTY + "=" + dir.resolve(TRACE_LIST).toAbsolutePath());
+                runs.put(g.getKey(), pool.submit(() -> TlcProcess.run(dir, "AsysTrace.cfg", "AsysTrace",
+                        List.of(jar, ownClasses()), jvm, TLC_WORKERS, List.of("-deadlock"), "trace " + g.getKey(), err)));
             }
             Map<String, TlcProcess.Result> results = new LinkedHashMap<>();
             for (Map.Entry<String, java.util.concurrent.Future<TlcProcess.Result>> r : runs.entrySet()) {
@@ -202,6 +207,25 @@ public final class TraceValidator {
             return results;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** The system property, in TLC's JVM, naming the group's list of trace files. */
+    static final String TRACE_FILES_PROPERTY = "asys.trace.files";
+
+    /** The list of a group's trace files, one path a line, that {@link TraceData} reads in TLC. */
+    static final String TRACE_LIST = "traces.txt";
+
+    /** The JVM options of a trace run: a few seconds long, so the serial collector and the
+     *  quick compiler only (the optimising compiler's threads cost more than they gained here). */
+    static final List<String> TRACE_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    /** Where this class was loaded from (a classes directory or a jar): TLC needs {@link TraceData}. */
+    static Path ownClasses() {
+        try {
+            return Path.of(TraceValidator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the classes of " + TraceValidator.class.getName(), e);
         }
     }
 
@@ -223,67 +247,33 @@ public final class TraceValidator {
             NEXT TraceNext
             """;
 
-    /** The generated module: the group's settings as Asys's constants, and every trace. */
+    /** The generated module: the group's settings as Asys's constants. The traces themselves are
+     *  {@code Traces}, defined in Java by {@link TraceData}, which reads the files of the group. */
     @SuppressWarnings("unchecked")
     static String dataModule(List<Trace> group) {
         Map<String, Object> l0 = group.get(0).layout();
         long maxId = 0, maxCall = 0;
-        StringBuilder traces = new StringBuilder();
         for (Trace t : group) {
             for (Object c : (List<Object>) t.layout().get("carriers")) maxId = Math.max(maxId, (Long) ((List<Object>) c).get(0));
             for (Map<String, Object> e : t.events()) {
                 if (e.get("call") instanceof Long c) maxCall = Math.max(maxCall, c);
             }
-            traces.append(traces.length() == 0 ? "    " : ",\n    ");
-            traces.append("[layout |-> [pooled |-> ").append(tuples((List<Object>) t.layout().get("pooled")))
-                    .append(", carriers |-> ").append(tuples((List<Object>) t.layout().get("carriers")))
-                    .append("],\n     events |-> <<");
-            boolean first = true;
-            for (Map<String, Object> e : t.events()) {
-                traces.append(first ? "" : ",\n       ").append(event(e));
-                first = false;
-            }
-            traces.append(">>]");
         }
         return "---------------------------- MODULE AsysTraceData ----------------------------\n"
-                + "\\* Generated by TraceValidator from " + group.size() + " runtime traces. Do not edit.\n"
-                + "EXTENDS Naturals, Sequences\n\n"
+                + "\\* Generated by TraceValidator for " + group.size() + " runtime traces (listed in " + TRACE_LIST + "). Do not edit.\n"
+                + "EXTENDS Naturals, Sequences, TLC\n\n"
                 + "TraceCPU      == 0.." + ((Long) l0.get("lanes") - 1) + "\n"
                 + "TraceKThread  == 1.." + l0.get("threadLimit") + "\n"
                 + "TraceIdentity == 1.." + maxId + "\n"
                 + "TraceCall     == 1.." + maxCall + "\n"
                 + "TracePoolCap  == " + l0.get("spareCapacity") + "\n"
                 + "TraceLimit    == " + l0.get("inFlightLimit") + "\n\n"
-                + "Traces == <<\n" + traces + "\n  >>\n"
+                + "\\* The traces: <<[layout |-> [pooled, carriers], events |-> <<event, ...>>], ...>>, defined in\n"
+                + "\\* Java (asys.modelcheck.TraceData, found by TLC through tlc2.overrides.TLCOverrides in model-check's\n"
+                + "\\* classes, reading -D" + TRACE_FILES_PROPERTY + "=" + TRACE_LIST + "); this body only says so when TLC runs without them.\n"
+                + "Traces == Assert(FALSE, \"AsysTraceData!Traces is defined in Java: run TLC with model-check's classes on the "
+                + "class path and -D" + TRACE_FILES_PROPERTY + "=" + TRACE_LIST + " (see command.txt)\")\n"
                 + "=============================================================================\n";
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String tuples(List<Object> list) {
-        List<String> parts = new ArrayList<>();
-        for (Object o : list) {
-            List<String> xs = new ArrayList<>();
-            for (Object v : (List<Object>) o) xs.add(String.valueOf(v));
-            parts.add("<<" + String.join(", ", xs) + ">>");
-        }
-        return "{" + String.join(", ", parts) + "}";
-    }
-
-    /** One event as a TLA+ record with the fields the trace spec reads. */
-    static String event(Map<String, Object> e) {
-        List<String> fields = new ArrayList<>();
-        fields.add("action |-> \"" + e.get("action") + "\"");
-        for (String f : List.of("thread", "spare", "call")) {
-            if (e.get(f) instanceof Long v) fields.add(f + " |-> " + v);
-        }
-        if (e.containsKey("flags")) {
-            List<String> names = new ArrayList<>();
-            for (String n : String.valueOf(e.get("flags")).split(",")) if (!n.isBlank()) names.add("\"" + n.strip() + "\"");
-            fields.add("flags |-> {" + String.join(", ", names) + "}");
-        }
-        if (e.get("outcome") instanceof String o) fields.add("outcome |-> \"" + o + "\"");
-        if (e.get("hook") instanceof Boolean h) fields.add("hook |-> " + (h ? "TRUE" : "FALSE"));
-        return "[" + String.join(", ", fields) + "]";
     }
 
     /** Reads TRACE_OK and TRACE_STUCK lines; a trace is stuck at the highest index printed for it. */
