@@ -6,7 +6,7 @@ JAVA     ?= java
 LAUNCHER  = $(JAVA) -cp model-check/target/classes asys.modelcheck.Main
 BUILT     = model-check/target/classes/asys/modelcheck/Main.class model-check/target/lib/tla2tools.jar
 
-.PHONY: help check check-full test fuzz bench clean launcher example trace-throughput
+.PHONY: help check check-full test fuzz bench bench-full stress clean launcher example trace-throughput
 
 help:
 	@echo "asys: asynchronous calls by thread-blocked hook and identity transfer"
@@ -20,7 +20,14 @@ help:
 	@echo "  make fuzz        the JQF campaign on the workload generator (FUZZ_TIME=10m by default);"
 	@echo "                   keeps its corpus in property-tests/fuzz-corpus; prints"
 	@echo "                   'fuzz: N executions, F failures, R execs/s' and how to reproduce each failure"
-	@echo "  make bench       the JMH benchmarks (issue 6; not built yet)"
+	@echo "  make bench       the JMH benchmarks, quick profile (about 5 minutes): asys against a direct"
+	@echo "                   call, Vert.x, ForkJoinPool, CompletableFuture, virtual threads (on JDK 25 if"
+	@echo "                   found; ASYS_JDK25=DIR to name one); writes bench/results/quick.json, the"
+	@echo "                   plots, and the README's tables; ends with"
+	@echo "                   'bench: N benchmarks, F failed, goals met G of K; T s'"
+	@echo "  make bench-full  the same, careful profile (3 forks, longer iterations; about 35 minutes)"
+	@echo "  make stress      STRESS_CALLS (default 10^7) calls of a realistic mix over 8 identities, checked"
+	@echo "                   with an exactly-once ledger; ends with 'stress: N calls, L lost, D double, T s'"
 	@echo "  make example     build the runtime and run the README's example program"
 	@echo "  make trace-throughput  validate TRACES (default 2000) runtime traces with TLC, to measure events/s"
 	@echo "  make clean       remove build output"
@@ -56,8 +63,15 @@ fuzz:
 	$(MVN) -pl property-tests exec:java -Dexec.mainClass=asys.conformance.FuzzSummary \
 	    -Dexec.args="$(CURDIR)/$(FUZZ_RESULTS) $(FUZZ_CLASS) $(FUZZ_METHOD)"
 
+BENCH_CP = bench/target/classes:bench/target/lib/*
+
 bench:
-	@echo "make bench: the JMH benchmarks arrive with issue 6; nothing to run yet." >&2; exit 2
+	$(MVN) -pl bench -am install -Dmaven.test.skip=true
+	$(JAVA) -cp '$(BENCH_CP)' asys.bench.BenchMain quick
+
+bench-full:
+	$(MVN) -pl bench -am install -Dmaven.test.skip=true
+	$(JAVA) -cp '$(BENCH_CP)' asys.bench.BenchMain full
 
 example:
 	$(MVN) -pl impl test-compile
@@ -70,6 +84,12 @@ trace-throughput:
 	    -Dexec.args="$(CURDIR)/property-tests/target/throughput-traces 20261125 $(TRACES)"
 	$(JAVA) -cp model-check/target/classes asys.modelcheck.TraceValidator \
 	    --out property-tests/target/throughput-validation property-tests/target/throughput-traces
+
+STRESS_CALLS ?= 10000000
+
+stress:
+	$(MVN) -pl property-tests -am install -Dmaven.test.skip=true
+	$(MVN) -pl property-tests exec:java -Dexec.mainClass=asys.conformance.Stress -Dexec.args="$(STRESS_CALLS)"
 
 clean:
 	$(MVN) clean

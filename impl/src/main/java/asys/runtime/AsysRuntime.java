@@ -38,6 +38,8 @@ public final class AsysRuntime implements AutoCloseable {
     private final Lane[] lanes;
 
     final Counters.Live counters = new Counters.Live();
+    /** How long an idle thread spins for work before it parks. */
+    final long spinNanos;
     /** Thread ids are slots 1..threadLimit, the spec's finite supply: a slot is in use from the
      *  step that starts its thread to the step that decides it exits (the spec's Unallocated),
      *  and is then reused. Guarded by its own monitor. */
@@ -55,6 +57,7 @@ public final class AsysRuntime implements AutoCloseable {
     private int alive;                                                  // guarded by exitLock
 
     private AsysRuntime(Builder b) {
+        this.spinNanos = b.spinNanos;
         this.inFlightLimit = b.inFlightLimit;
         this.threadLimit = b.threadLimit;
         this.threadFactory = b.threadFactory;
@@ -102,7 +105,9 @@ public final class AsysRuntime implements AutoCloseable {
     public Counters counters() {
         int pooled = 0;
         for (Lane l : lanes) pooled += l.pooled();
-        return counters.snapshot(alive(), pooled, ownerViolations.get());
+        long quick = 0;
+        for (Identity u : identities) quick += u.quickCalls();
+        return counters.snapshot(quick, alive(), pooled, ownerViolations.get());
     }
 
     /**
@@ -116,7 +121,7 @@ public final class AsysRuntime implements AutoCloseable {
         synchronized (tracer) {
             StringBuilder pooled = new StringBuilder("[");
             for (KThread k : threads) {
-                if (k.state == KThread.State.POOLED) {
+                if (k.state() == KThread.State.POOLED) {
                     pooled.append(pooled.length() > 1 ? "," : "").append("[").append(k.id).append(",").append(k.lane.id).append("]");
                 }
             }
@@ -198,7 +203,8 @@ public final class AsysRuntime implements AutoCloseable {
 
     boolean closing() { return closing; }
 
-    long nextCallId() { return callIds.incrementAndGet(); }
+    /** Reserves {@code n} consecutive call ids; returns the first (ids start at 1). */
+    long reserveCallIds(int n) { return callIds.getAndAdd(n) + 1; }
 
     /** Allocate: a new spare for {@code lane} within the thread limit, reserved; null if none. */
     KThread allocateSpare(Lane lane) {
@@ -255,7 +261,7 @@ public final class AsysRuntime implements AutoCloseable {
 
     /** Puts an idle thread in its lane's pool; when full (or closing) it exits instead. */
     boolean park(KThread k) {
-        k.state = KThread.State.POOLED;
+        k.state(KThread.State.POOLED);
         if (!closing && k.lane.give(k)) return true;
         retire(k);
         return false;
@@ -291,7 +297,10 @@ public final class AsysRuntime implements AutoCloseable {
         }
     }
 
-    void identityEnded(Identity u) { identities.remove(u); }
+    void identityEnded(Identity u) {
+        counters.quick.add(u.quickCalls());   // counted here before the identity leaves the list
+        identities.remove(u);
+    }
 
     void ownerViolation(Identity u, KThread k) {
         ownerViolations.incrementAndGet();
@@ -312,6 +321,7 @@ public final class AsysRuntime implements AutoCloseable {
         private int spareCapacity = 2;
         private int threadLimit = 256;
         private int inFlightLimit = 1024;
+        private long spinNanos = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(20);
         private ThreadFactory threadFactory;
         private TraceSink traceSink;
         private BiConsumer<String, Throwable> uncaught = (what, t) -> {
@@ -329,6 +339,17 @@ public final class AsysRuntime implements AutoCloseable {
         public Builder threadLimit(int n) { threadLimit = n; return this; }
         /** Most calls one identity may have in flight (Limit); the next gets EAGAIN (LIMIT). */
         public Builder inFlightLimit(int n) { inFlightLimit = n; return this; }
+        /** How long a thread that has just become idle (back in its pool) spins for work before it
+         *  parks; a hook that finds it still spinning hands over in well under a microsecond,
+         *  one that finds it parked waits for the operating system to wake it. Zero: never spin.
+         *  Default 20 us (longer spins cost the loops' own cores more than they saved on 2 cores:
+         *  see the README's benchmarks). */
+        public Builder spinBeforePark(Duration d) {
+            Objects.requireNonNull(d, "spinBeforePark");
+            if (d.isNegative()) throw new IllegalArgumentException("spinBeforePark must not be negative, got " + d);
+            spinNanos = d.toNanos();
+            return this;
+        }
         /** Makes the runtime's threads (default: daemon threads named asys-N). */
         public Builder threadFactory(ThreadFactory f) { threadFactory = Objects.requireNonNull(f, "threadFactory"); return this; }
         /** Records every transition (off when not set). */
@@ -368,14 +389,15 @@ public final class AsysRuntime implements AutoCloseable {
 
         /** The live adders behind a snapshot. */
         static final class Live {
+            /** QUICK calls of the identities that have ended (the live ones count their own). */
             final LongAdder quick = new LongAdder();
             final LongAdder inProgress = new LongAdder();
             final LongAdder eagain = new LongAdder();
             final LongAdder hookFires = new LongAdder();
             final LongAdder sparesAllocated = new LongAdder();
 
-            Counters snapshot(int alive, int pooled, int violations) {
-                return new Counters(quick.sum(), inProgress.sum(), eagain.sum(), hookFires.sum(),
+            Counters snapshot(long liveQuick, int alive, int pooled, int violations) {
+                return new Counters(quick.sum() + liveQuick, inProgress.sum(), eagain.sum(), hookFires.sum(),
                         sparesAllocated.sum(), alive, pooled, violations);
             }
         }

@@ -1,5 +1,7 @@
 package asys.runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -14,6 +16,20 @@ final class CallRecord<T> implements CallHandle<T> {
 
     private static final AtomicReferenceFieldUpdater<CallRecord, CompletableFuture> FUTURE =
             AtomicReferenceFieldUpdater.newUpdater(CallRecord.class, CompletableFuture.class, "future");
+    /** Release stores for outcome, done and delivered: they publish what was written before them to any
+     *  reader (whose volatile read is an acquire), without the fence of a volatile store, which
+     *  the fast path would pay three times per call. */
+    private static final VarHandle OUTCOME, DONE, DELIVERED;
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            OUTCOME = l.findVarHandle(CallRecord.class, "outcome", Outcome.class);
+            DONE = l.findVarHandle(CallRecord.class, "done", boolean.class);
+            DELIVERED = l.findVarHandle(CallRecord.class, "delivered", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final long id;
     final Identity identity;
@@ -47,7 +63,7 @@ final class CallRecord<T> implements CallHandle<T> {
     void decide(Outcome o, EagainReason reason) {
         if (outcome != Outcome.PENDING) throw new IllegalStateException("call " + id + " decided twice: " + outcome + " then " + o);
         eagainReason = reason;
-        outcome = o;
+        OUTCOME.setRelease(this, o);
     }
 
     /** Records the one result; the second call is a bug in the runtime and says so. */
@@ -55,12 +71,14 @@ final class CallRecord<T> implements CallHandle<T> {
         if (done) throw new IllegalStateException("call " + id + " finished twice");
         value = v;
         error = e;
-        done = true;
+        DONE.setRelease(this, true);
     }
 
-    /** The handler has run: the outcome is delivered; the future completes now. */
+    /** The handler has run (on the loop): the outcome is delivered; the future, if one was asked
+     *  for, completes now. A release store, with no fence: {@link #future()} does not rely on
+     *  seeing it from another thread at once (see there). */
     void delivered() {
-        delivered = true;
+        DELIVERED.setRelease(this, true);
         CompletableFuture<CallHandle<T>> f = future;
         if (f != null) f.complete(this);
     }
@@ -72,16 +90,33 @@ final class CallRecord<T> implements CallHandle<T> {
     @Override public T value() { return done ? value : null; }
     @Override public Throwable error() { return done ? error : null; }
 
+    /**
+     * The future, made on first request. Made from another thread, it may race with
+     * {@link #delivered()} on the loop (each writes its field, then reads the other's; without a
+     * fence on both sides both may miss). So the check is repeated on the loop itself, where it
+     * cannot race: a task that completes the future if the handler has run by then (and if it has
+     * not, {@code delivered()} runs later on the loop and sees the future). A closed identity takes
+     * no tasks; its loop ends only after every handler has run, so the future completes then.
+     */
     @Override
     @SuppressWarnings("unchecked")
     public CompletableFuture<CallHandle<T>> future() {
         CompletableFuture<CallHandle<T>> f = future;
-        if (f == null) {
-            FUTURE.compareAndSet(this, null, new CompletableFuture<CallHandle<T>>());
-            f = future;
-            if (delivered) f.complete(this);
+        if (f != null) return f;
+        FUTURE.compareAndSet(this, null, new CompletableFuture<CallHandle<T>>());
+        CompletableFuture<CallHandle<T>> made = future;
+        if (delivered) {
+            made.complete(this);
+        } else if (!identity.isCarrier(Thread.currentThread())) {   // on the loop, delivered() comes later and sees it
+            try {
+                identity.execute(() -> {
+                    if (delivered) made.complete(this);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                identity.ended().thenRun(() -> made.complete(this));
+            }
         }
-        return f;
+        return made;
     }
 
     @Override

@@ -52,6 +52,23 @@ public final class Identity implements AutoCloseable {
     /** IN_PROGRESS calls not yet posted (the spec's Outstanding). */
     private final AtomicInteger outstanding = new AtomicInteger();
 
+    /** QUICK calls of this identity. Written by its carrier alone (one at a time, each handoff a
+     *  happens-before edge) with opaque stores, which cost no fence, and summed by
+     *  {@link AsysRuntime#counters()}: a shared adder here cost a CAS per call on the fast path. */
+    private long quickCalls;
+    /** The next call id to hand out and the end of the block of ids reserved from the runtime;
+     *  carrier only. Ids come in blocks so that the fast path touches no shared counter; with
+     *  tracing on, a block is one id, so that ids in a trace are dense (the spec's Call set). */
+    private long nextCallId, callIdEnd;
+    private static final java.lang.invoke.VarHandle QUICK_CALLS;
+    static {
+        try {
+            QUICK_CALLS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Identity.class, "quickCalls", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The thread carrying this identity now: the owner check (IdentityUnique). */
     private final AtomicReference<KThread> owner = new AtomicReference<>();
     private volatile boolean closing;
@@ -127,10 +144,21 @@ public final class Identity implements AutoCloseable {
         if (closing || runtime.closing()) {
             throw new IllegalStateException("identity " + name + " is closed: it takes no new calls");
         }
-        CallRecord<T> x = new CallRecord<>(runtime.nextCallId(), this, flags, call, stage, handler);
+        if (nextCallId == callIdEnd) {
+            int block = runtime.tracer == null ? CALL_ID_BLOCK : 1;
+            nextCallId = runtime.reserveCallIds(block);
+            callIdEnd = nextCallId + block;
+        }
+        CallRecord<T> x = new CallRecord<>(nextCallId++, this, flags, call, stage, handler);
         submissions.add(x);
         return x;
     }
+
+    /** Call ids reserved at a time when tracing is off. */
+    static final int CALL_ID_BLOCK = 1024;
+
+    /** QUICK calls so far (an opaque read: a recent value). */
+    long quickCalls() { return (long) QUICK_CALLS.getOpaque(this); }
 
     /** Stops new tasks and calls; the loop ends once every call in flight has had its outcome. */
     @Override
@@ -292,7 +320,7 @@ public final class Identity implements AutoCloseable {
                 }
                 leaveCall(me, x, "CompleteInline", null);   // the step's event first, then its effect on x
                 x.decide(Outcome.QUICK, null);
-                runtime.counters.quick.increment();
+                QUICK_CALLS.setOpaque(this, quickCalls + 1);
                 x.finish(value, error);
                 inFlight--;
                 deliver(me, x);
@@ -331,9 +359,9 @@ public final class Identity implements AutoCloseable {
             return null;
         }
         inFlight++;
-        me.state = KThread.State.IN_CALL;
+        me.state(KThread.State.IN_CALL);
         me.current = x;
-        if (s != null) s.state = KThread.State.RESERVED;
+        if (s != null) s.state(KThread.State.RESERVED);
         if (tr != null) tr.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
                 "flags", CallFlags.names(x.flags), "spare", s == null ? null : s.id);
         return s;
@@ -345,7 +373,7 @@ public final class Identity implements AutoCloseable {
         if (fresh == null) {
             x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
             inFlight--;
-            me.state = KThread.State.USER;
+            me.state(KThread.State.USER);
             me.current = null;
             if (tr != null) tr.emit("Allocate", "thread", me.id, "call", x.id, "outcome", "EAGAIN", "reason", "NO_SPARE");
             return null;
@@ -374,7 +402,7 @@ public final class Identity implements AutoCloseable {
     private void leaveCall(KThread me, CallRecord<?> x, String action, Outcome outcome) {
         KThread s = me.spare;
         if (!(Fault.HOOK_KEPT_ON_FAST_PATH && outcome == null)) me.spare = null;   // the hook is cleared
-        me.state = KThread.State.USER;
+        me.state(KThread.State.USER);
         me.current = null;
         Tracer tr = runtime.tracer;
         if (tr == null) {
@@ -457,7 +485,7 @@ public final class Identity implements AutoCloseable {
                     awaiting = true;
                     if (runtime.tracer != null) runtime.tracer.emit("Await", "thread", me.id, "identity", id);
                 }
-                me.state = KThread.State.AWAITING;
+                me.state(KThread.State.AWAITING);
                 if (Fault.AWAIT_NOT_ATOMIC) {
                     lock.unlock();   // the check above is now stale
                     Fault.pause();
@@ -475,7 +503,7 @@ public final class Identity implements AutoCloseable {
             if (awaiting && completions.isEmpty() && runtime.tracer != null) {
                 runtime.tracer.emit("AwaitInterrupted", "thread", me.id, "identity", id);
             }
-            me.state = KThread.State.USER;
+            me.state(KThread.State.USER);
         } finally {
             lock.unlock();
         }

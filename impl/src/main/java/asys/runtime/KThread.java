@@ -42,7 +42,18 @@ final class KThread implements Runnable {
     final AsysRuntime runtime;
     Thread thread;                 // set once, before start
 
-    volatile State state;
+    /** The spec's state of this thread, as the ordinal of a {@link State}. A plain byte, not a
+     *  volatile enum reference: the fast path writes it several times per call, and a volatile
+     *  write costs a fence, as does G1's barrier on storing a reference into a long-lived object.
+     *  Every handoff of a thread to another is ordered by a happens-before edge of its own (a
+     *  pool slot's CAS, the assignment's volatile write), so a thread reading another's state
+     *  after such an edge sees it; other reads (the Layout event, diagnostics) are snapshots. */
+    private byte state;
+    private static final State[] STATES = State.values();
+
+    State state() { return STATES[state]; }
+
+    void state(State s) { state = (byte) s.ordinal(); }
     private volatile Assignment assignment;
     private final java.util.concurrent.atomic.AtomicBoolean retired = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set by WorkerFinish when it put this thread back in its pool in the same step. */
@@ -62,7 +73,7 @@ final class KThread implements Runnable {
         this.id = id;
         this.lane = lane;
         this.runtime = runtime;
-        this.state = initial;
+        state(initial);
     }
 
     /** Marks the exit decided; true the first time only. */
@@ -85,7 +96,7 @@ final class KThread implements Runnable {
                     if (runtime.tracer != null) runtime.tracer.emit("ReturnToUser", "thread", id, "identity", a.identity().id,
                             "call", a.call().id);
                 }
-                state = State.USER;
+                state(State.USER);
                 carrying = a.identity();
                 a.identity().runLoop(this);
                 carrying = null;
@@ -101,13 +112,18 @@ final class KThread implements Runnable {
         } catch (Throwable t) {
             runtime.reportUncaught("runtime thread " + id + " failed", t);
         } finally {
-            state = State.EXITED;
+            state(State.EXITED);
             runtime.threadExited(this);
         }
     }
 
     private Assignment awaitAssignment() {
         Assignment a;
+        // Spin a little before parking: a thread that has just come back to its pool is the first
+        // a Submit takes (the pool is last in, first out), and waking a parked thread costs far
+        // more than a hook may wait (tens of microseconds on a virtual machine).
+        long spinUntil = runtime.spinNanos > 0 ? System.nanoTime() + runtime.spinNanos : 0;
+        while ((a = assignment) == null && spinUntil != 0 && System.nanoTime() < spinUntil) Thread.onSpinWait();
         while ((a = assignment) == null) {
             LockSupport.park(this);
             Thread.interrupted();  // a parked spare ignores interrupts: only an assignment wakes it
@@ -137,14 +153,14 @@ final class KThread implements Runnable {
                 throw WouldBlockSignal.INSTANCE;
             }
             hookFire();
-        } else if (state == State.WORKER) {
+        } else if (state() == State.WORKER) {
             if (runtime.tracer != null) runtime.tracer.emit("WorkerBlock", "thread", id, "call", current.id);
         }
     }
 
     /** Called by a blocking primitive once it stops blocking. */
     void afterBlock() {
-        if (state == State.WORKER) {
+        if (state() == State.WORKER) {
             if (runtime.tracer != null) runtime.tracer.emit("WorkerWake", "thread", id, "call", current.id);
         }
     }
@@ -160,13 +176,13 @@ final class KThread implements Runnable {
         Identity u = carrying;
         CallRecord<?> x = current;
         carrying = null;
-        state = State.WORKER;
+        state(State.WORKER);
         x.decide(Outcome.IN_PROGRESS, null);
         u.callWentAsync();
         runtime.counters.hookFires.increment();
         runtime.counters.inProgress.increment();
         u.transferOwner(this, s);
-        s.state = State.RETURNING;
+        s.state(State.RETURNING);
         if (runtime.tracer != null) runtime.tracer.emit("HookFire", "thread", id, "spare", s.id, "identity", u.id, "call", x.id,
                 "hook", spare != null);
         s.assign(new Assignment(u, x));

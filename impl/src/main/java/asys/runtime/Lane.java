@@ -22,9 +22,11 @@ final class Lane {
 
     int capacity() { return slots.length(); }
 
-    /** Takes an idle spare, or returns null when the pool is empty. */
+    /** Takes an idle spare, or returns null when the pool is empty. From the top: a give fills the
+     *  lowest empty slot, so the most recently pooled thread (the one most likely still spinning,
+     *  its cache warm) is usually taken first. */
     KThread take() {
-        for (int i = 0; i < slots.length(); i++) {
+        for (int i = slots.length() - 1; i >= 0; i--) {
             KThread t = slots.get(i);
             if (t != null && slots.compareAndSet(i, t, null)) return t;
         }

@@ -1,0 +1,219 @@
+package asys.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code make bench} / {@code make bench-full}: runs every scenario's JMH benchmarks (the virtual
+ * thread ones, and asys beside them, on the JDK 25 it finds), writes one JSON file under
+ * {@code bench/results/} with the JDK, the machine and the date, renders the plots, rewrites the
+ * README's benchmark section from this run's numbers, and ends with
+ * {@code bench: N benchmarks, F failed, goals met G of K; T s} (exit 1 when a benchmark failed).
+ *
+ * <p>Usage: {@code BenchMain quick|full [--out DIR] [--readme FILE] [--only NAME,NAME]}.
+ */
+public final class BenchMain {
+
+    /** One JMH run: a name, the benchmarks (a regular expression), parameters, the JVM. */
+    record Run(String name, String include, Map<String, String[]> params, boolean jdk25) {}
+
+    /** The runs, each a piece of one or more scenarios. */
+    static List<Run> runs() {
+        String peers = "direct|asys|vertx|forkJoinManagedBlock|completableFuture";
+        return List.of(
+                new Run("s1-fast-path", "CallsBench\\.(" + peers + "|asysTraced)$", Map.of("share", new String[] {"0"}), false),
+                new Run("s2-mixed", "CallsBench\\.(" + peers + ")$", Map.of("share", new String[] {"1"}), false),
+                new Run("s1-s2-jdk25", "CallsBench\\.(asys|virtualThreads)$", Map.of("share", new String[] {"0", "1"}), true),
+                new Run("s3-handoff", "HandoffBench\\.", Map.of(), false),
+                new Run("s4-stall", "StallBench\\.", Map.of(), false),
+                new Run("s5-identities", "ScaleBench\\.", Map.of(), false),
+                new Run("s5-share", "CallsBench\\.(asys|vertx)$", Map.of("share", new String[] {"10", "50"}), false));
+    }
+
+    /** Quick: one fork, short iterations. Full: three forks, longer iterations. */
+    record Profile(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue measurement) {
+        static Profile of(String name) {
+            return switch (name) {
+                case "quick" -> new Profile("quick", 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1));
+                case "full" -> new Profile("full", 3, 5, TimeValue.seconds(2), 5, TimeValue.seconds(2));
+                default -> throw new IllegalArgumentException("unknown profile '" + name + "': quick or full");
+            };
+        }
+    }
+
+    private BenchMain() {}
+
+    public static void main(String[] args) throws IOException {
+        long t0 = System.nanoTime();
+        if (args.length == 0) {
+            System.err.println("usage: BenchMain quick|full [--out DIR] [--readme FILE] [--only NAME,NAME]");
+            System.exit(2);
+        }
+        Profile profile;
+        Path out = Path.of("bench", "results"), readme = Path.of("README.md");
+        List<String> only = new ArrayList<>();
+        try {
+            profile = Profile.of(args[0]);
+            for (int k = 1; k < args.length; k++) {
+                switch (args[k]) {
+                    case "--out" -> out = Path.of(args[++k]);
+                    case "--readme" -> readme = Path.of(args[++k]);
+                    case "--only" -> only.addAll(List.of(args[++k].split(",")));
+                    default -> throw new IllegalArgumentException("unknown option " + args[k]);
+                }
+            }
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Files.createDirectories(out);
+        Jdk25 jdk25 = Jdk25.find();
+        System.out.println(jdk25.path() == null
+                ? "bench: no JDK 25 found (" + jdk25.why() + "): the virtual-thread contender is skipped"
+                : "bench: virtual threads on " + jdk25.path() + " (" + jdk25.version() + ")");
+
+        Map<String, Collection<RunResult>> results = new LinkedHashMap<>();
+        Map<String, String> json = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        int benchmarks = 0;
+        for (Run run : runs()) {
+            if (!only.isEmpty() && !only.contains(run.name())) continue;
+            if (run.jdk25() && jdk25.path() == null) continue;
+            Path file = out.resolve(profile.name() + "-" + run.name() + ".jmh.json");
+            ChainedOptionsBuilder o = new OptionsBuilder().include(run.include()).forks(profile.forks())
+                    .warmupIterations(profile.warmups()).warmupTime(profile.warmup())
+                    .measurementIterations(profile.iterations()).measurementTime(profile.measurement())
+                    .shouldFailOnError(true).result(file.toString()).resultFormat(ResultFormatType.JSON);
+            run.params().forEach(o::param);
+            if (run.jdk25()) o.jvm(jdk25.path());
+            System.out.println("bench: run " + run.name() + " (" + run.include() + ")");
+            try {
+                Collection<RunResult> r = new Runner(o.build()).run();
+                results.put(run.name(), r);
+                benchmarks += r.size();
+                json.put(run.name(), Files.readString(file));
+            } catch (RunnerException e) {
+                failures.add(run.name() + ": " + e.getMessage());
+                System.out.println("bench: FAILED " + run.name() + ": " + e.getMessage());
+                if (Files.exists(file)) json.put(run.name(), Files.readString(file));
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        Machine machine = Machine.read();
+        Path jsonFile = out.resolve(profile.name() + ".json");
+        Files.writeString(jsonFile, envelope(profile, date, machine, jdk25, json, failures));
+
+        Report report = new Report(profile.name(), date, machine, jdk25, results, out);
+        report.plots();
+        String section = report.markdown();
+        Files.writeString(out.resolve(profile.name() + ".md"), section);
+        if (Files.isRegularFile(readme)) report.rewriteReadme(readme, section);
+        System.out.println(section);
+        failures.forEach(f -> System.out.println("bench: FAILED " + f));
+        System.out.printf("bench: %d benchmarks, %d failed, goals met %d of %d; %.0f s%n", benchmarks, failures.size(),
+                report.goalsMet(), report.goals().size(), (System.nanoTime() - t0) / 1e9);
+        System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    static String envelope(Profile p, String date, Machine m, Jdk25 j, Map<String, String> runs, List<String> failures) {
+        StringBuilder sb = new StringBuilder("{\n");
+        sb.append("  \"command\": ").append(q(p.name().equals("quick") ? "make bench" : "make bench-full")).append(",\n");
+        sb.append("  \"profile\": ").append(q(p.name())).append(",\n");
+        sb.append("  \"date\": ").append(q(date)).append(",\n");
+        sb.append("  \"machine\": {\"cores\": ").append(m.cores()).append(", \"cpu\": ").append(q(m.cpu()))
+                .append(", \"memoryMiB\": ").append(m.memoryMiB()).append(", \"os\": ").append(q(m.os())).append("},\n");
+        sb.append("  \"jdk\": {\"host\": ").append(q(System.getProperty("java.home") + " " + System.getProperty("java.version")))
+                .append(", \"jdk25\": ").append(j.path() == null ? "null" : q(j.path() + " " + j.version())).append("},\n");
+        sb.append("  \"failures\": [");
+        for (int k = 0; k < failures.size(); k++) sb.append(k == 0 ? "" : ", ").append(q(failures.get(k)));
+        sb.append("],\n  \"runs\": {");
+        boolean first = true;
+        for (Map.Entry<String, String> e : runs.entrySet()) {
+            sb.append(first ? "\n" : ",\n").append("    ").append(q(e.getKey())).append(": ").append(e.getValue().strip());
+            first = false;
+        }
+        return sb.append("\n  }\n}\n").toString();
+    }
+
+    static String q(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** The machine the run was on. */
+    record Machine(int cores, String cpu, long memoryMiB, String os) {
+        static Machine read() {
+            String cpu = "unknown";
+            long mem = -1;
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    if (l.startsWith("model name")) {
+                        cpu = l.substring(l.indexOf(':') + 1).strip();
+                        break;
+                    }
+                }
+                for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                    if (l.startsWith("MemTotal:")) mem = Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux: the fields stay unknown
+            }
+            return new Machine(Runtime.getRuntime().availableProcessors(), cpu, mem,
+                    System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        }
+    }
+
+    /** The JDK 25 for virtual threads: $ASYS_JDK25, else the usual Temurin place, else any JDK 25 under /usr/lib/jvm. */
+    record Jdk25(String path, String version, String why) {
+        static Jdk25 find() {
+            List<Path> candidates = new ArrayList<>();
+            String env = System.getenv("ASYS_JDK25");
+            if (env != null && !env.isBlank()) candidates.add(Path.of(env, "bin", "java"));
+            candidates.add(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
+            try (var dirs = Files.list(Path.of("/usr/lib/jvm"))) {
+                dirs.filter(d -> d.getFileName().toString().contains("25")).forEach(d -> candidates.add(d.resolve("bin").resolve("java")));
+            } catch (IOException e) {
+                // no /usr/lib/jvm
+            }
+            for (Path bin : candidates) {
+                if (!Files.isExecutable(bin)) continue;
+                try {
+                    Process p = new ProcessBuilder(bin.toString(), "-version").redirectErrorStream(true).start();
+                    String text = new String(p.getInputStream().readAllBytes());
+                    p.waitFor();
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("version \"(\\d+)([^\"]*)\"").matcher(text);
+                    if (m.find() && Integer.parseInt(m.group(1)) >= 25) return new Jdk25(bin.toString(), m.group(1) + m.group(2), "");
+                } catch (IOException | InterruptedException | NumberFormatException e) {
+                    // try the next
+                }
+            }
+            return new Jdk25(null, null, "looked at $ASYS_JDK25 and /usr/lib/jvm");
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package asys.bench;
+
+import asys.runtime.AsysRuntime;
+import asys.runtime.Blocking;
+import asys.runtime.Call;
+import asys.runtime.CallHandle;
+import asys.runtime.Identity;
+import asys.runtime.Outcome;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Scenarios 1, 2 and 5 (blocking share): a batch of {@link Work#BATCH} calls, {@code share} percent
+ * of which block 1 ms, made by each contender from its event loop (or caller), each result
+ * delivered to a handler, with {@link Work.Window#DEPTH} batches in flight; the score is calls
+ * per second. Every batch checks that every call got
+ * its one, right result (and, for asys, the outcome the design promises: QUICK for a call that did
+ * not block, IN_PROGRESS for one that did).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@OperationsPerInvocation(Work.BATCH)
+@State(Scope.Benchmark)
+public class CallsBench {
+
+    /** Percent of calls that block 1 ms. */
+    @Param({"0"})
+    public int share;
+
+    private final Work.Window window = new Work.Window();   // the direct call's
+    private static final Duration ONE_MS = Duration.ofNanos(Work.BLOCK_NANOS);
+
+    /** The direct call's batches complete at once; each contender's state drains its own window
+     *  before it shuts the contender down. */
+
+    /** The floor: each call made inline by the caller, the handler called at once. */
+    @Benchmark
+    public void direct() throws Exception {
+        Work.Batch batch = window.next("direct");
+        batch.arm(Work.BATCH);
+        for (int i = 0; i < Work.BATCH; i++) {
+            long v = Work.blocks(i, share) ? Work.sleepingCall(i) : Work.quick(i);
+            batch.doneOnLoop(i, v);
+        }
+        batch.await("direct");
+    }
+
+    /** An asys runtime with one identity (its loop); tracing on or off. */
+    @State(Scope.Benchmark)
+    public static class Asys {
+        final Work.Window window = new Work.Window();
+        AsysRuntime rt;
+        Identity loop;
+        long traceLines;
+        long operations;
+
+        void start(boolean traced) {
+            AsysRuntime.Builder b = AsysRuntime.builder().lanes(1).spareCapacity(16).threadLimit(1024);
+            if (traced) b.traceSink(line -> traceLines++);   // called under the tracer's monitor
+            rt = b.build();
+            loop = rt.newIdentity("bench");
+        }
+
+        @Setup
+        public void setup() { start(false); }
+
+        @TearDown
+        public void tearDown() throws Exception {
+            window.drain("asys: the last batches");
+            if (!rt.close(Duration.ofSeconds(30))) throw new IllegalStateException("asys runtime did not close in 30 s");
+        }
+    }
+
+    /** The same with trace recording on (every transition formatted as a JSON line). */
+    @State(Scope.Benchmark)
+    public static class AsysTraced extends Asys {
+        @Override
+        @Setup
+        public void setup() { start(true); }
+    }
+
+    @Benchmark
+    public void asys(Asys a) throws Exception {
+        runAsys(a, "asys");
+    }
+
+    @Benchmark
+    public void asysTraced(AsysTraced a) throws Exception {
+        runAsys(a, "asysTraced");
+        // Once a batch has been awaited (after DEPTH operations), its trace lines were written.
+        if (++a.operations > Work.Window.DEPTH && a.traceLines == 0) {
+            throw new IllegalStateException("asysTraced: no trace line was written");
+        }
+    }
+
+    private void runAsys(Asys a, String who) throws Exception {
+        Work.Batch batch = a.window.next(who);
+        batch.arm(Work.BATCH);
+        int pct = share;
+        a.loop.execute(() -> {
+            for (int i = 0; i < Work.BATCH; i++) {
+                final int k = i;
+                boolean blocks = Work.blocks(k, pct);
+                Outcome expected = blocks ? Outcome.IN_PROGRESS : Outcome.QUICK;
+                Call<Long> call = blocks ? () -> { Blocking.sleep(ONE_MS); return Work.quick(k); } : () -> Work.quick(k);
+                a.loop.submit(call, (CallHandle<Long> r) -> {
+                            if (r.outcome() != expected || r.error() != null) batch.wrong(r);
+                            batch.doneOnLoop(k, r.value() == null ? -1 : r.value());
+                        });
+            }
+        });
+    }
+
+    /** Vert.x 5: an event-loop context; every call through executeBlocking (unordered), since the
+     *  loop cannot know which call will block; the result comes back on the loop. */
+    @State(Scope.Benchmark)
+    public static class VertxLoop {
+        final Work.Window window = new Work.Window();
+        Vertx vertx;
+        Context ctx;
+
+        @Setup
+        public void setup() {
+            vertx = Vertx.vertx();
+            ctx = vertx.getOrCreateContext();
+        }
+
+        @TearDown
+        public void tearDown() throws Exception {
+            window.drain("vertx: the last batches");
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Benchmark
+    public void vertx(VertxLoop v) throws Exception {
+        Work.Batch batch = v.window.next("vertx");
+        batch.arm(Work.BATCH);
+        int pct = share;
+        v.ctx.runOnContext(ignored -> {
+            for (int i = 0; i < Work.BATCH; i++) {
+                final int k = i;
+                boolean blocks = Work.blocks(k, pct);
+                v.vertx.executeBlocking(() -> blocks ? Work.sleepingCall(k) : Work.quick(k), false).onComplete(ar -> {
+                    if (ar.failed()) batch.wrong(ar.cause());
+                    batch.doneOnLoop(k, ar.succeeded() ? ar.result() : -1);   // on the event loop
+                });
+            }
+        });
+    }
+
+    /** A ForkJoinPool with one worker per core; each call a pool task that wraps the call in
+     *  ForkJoinPool.managedBlock, so the pool can add a thread while it blocks. */
+    @State(Scope.Benchmark)
+    public static class ForkJoin {
+        final Work.Window window = new Work.Window();
+        ForkJoinPool pool;
+
+        @Setup
+        public void setup() { pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors()); }
+
+        @TearDown
+        public void tearDown() throws Exception {
+            window.drain("forkJoinManagedBlock: the last batches");
+            pool.shutdown();
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) throw new IllegalStateException("ForkJoinPool did not stop");
+        }
+    }
+
+    /** One call wrapped for managedBlock. */
+    static final class ManagedCall implements ForkJoinPool.ManagedBlocker {
+        final int i;
+        final boolean blocks;
+        long value;
+        boolean done;
+
+        ManagedCall(int i, boolean blocks) {
+            this.i = i;
+            this.blocks = blocks;
+        }
+
+        @Override
+        public boolean block() throws InterruptedException {
+            value = blocks ? Work.sleepingCall(i) : Work.quick(i);
+            done = true;
+            return true;
+        }
+
+        @Override
+        public boolean isReleasable() { return done; }
+    }
+
+    @Benchmark
+    public void forkJoinManagedBlock(ForkJoin f) throws Exception {
+        Work.Batch batch = f.window.next("forkJoinManagedBlock");
+        batch.arm(Work.BATCH);
+        for (int i = 0; i < Work.BATCH; i++) {
+            final int k = i;
+            boolean blocks = Work.blocks(k, share);
+            f.pool.execute(() -> {
+                ManagedCall c = new ManagedCall(k, blocks);
+                try {
+                    ForkJoinPool.managedBlock(c);
+                } catch (InterruptedException e) {
+                    batch.wrong(e);
+                }
+                batch.done(k, c.value);
+            });
+        }
+    }
+
+    /** A fixed pool of 20 threads (the size of Vert.x's worker pool). */
+    @State(Scope.Benchmark)
+    public static class FixedPool {
+        final Work.Window window = new Work.Window();
+        ExecutorService pool;
+
+        @Setup
+        public void setup() { pool = Executors.newFixedThreadPool(20); }
+
+        @TearDown
+        public void tearDown() throws Exception {
+            window.drain("completableFuture: the last batches");
+            pool.shutdown();
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) throw new IllegalStateException("fixed pool did not stop");
+        }
+    }
+
+    @Benchmark
+    public void completableFuture(FixedPool p) throws Exception {
+        Work.Batch batch = p.window.next("completableFuture");
+        batch.arm(Work.BATCH);
+        for (int i = 0; i < Work.BATCH; i++) {
+            final int k = i;
+            boolean blocks = Work.blocks(k, share);
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    return blocks ? Work.sleepingCall(k) : Work.quick(k);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, p.pool).whenComplete((v, e) -> {
+                if (e != null) batch.wrong(e);
+                batch.done(k, e == null ? v : -1);
+            });
+        }
+    }
+
+    /** One virtual thread per call (Java 21+; BenchMain runs this on the JDK 25 it finds). */
+    @State(Scope.Benchmark)
+    public static class Virtual {
+        final Work.Window window = new Work.Window();
+        ThreadFactory factory;
+
+        @Setup
+        public void setup() {
+            factory = Work.virtualThreadFactory();
+            if (factory == null) {
+                throw new UnsupportedOperationException("virtual threads need Java 21 or later; this JVM is "
+                        + System.getProperty("java.version") + " (BenchMain runs this benchmark on JDK 25 when it finds one)");
+            }
+        }
+
+        @TearDown
+        public void tearDown() throws Exception {
+            window.drain("virtualThreads: the last batches");
+        }
+    }
+
+    @Benchmark
+    public void virtualThreads(Virtual vt) throws Exception {
+        Work.Batch batch = vt.window.next("virtualThreads");
+        batch.arm(Work.BATCH);
+        for (int i = 0; i < Work.BATCH; i++) {
+            final int k = i;
+            boolean blocks = Work.blocks(k, share);
+            vt.factory.newThread(() -> {
+                try {
+                    batch.done(k, blocks ? Work.sleepingCall(k) : Work.quick(k));
+                } catch (InterruptedException e) {
+                    batch.wrong(e);
+                    batch.done(k, Work.quick(k));
+                }
+            }).start();
+        }
+    }
+}

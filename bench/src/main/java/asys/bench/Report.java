@@ -1,0 +1,329 @@
+package asys.bench;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * Turns one bench run's results into the README's tables (one per scenario, each with its goal),
+ * the plots (PNG, JFreeChart) and the goal verdicts. Every figure comes from the results of the
+ * run at hand; nothing is carried over from an earlier run.
+ */
+final class Report {
+
+    /** A goal of the issue, judged on this run. */
+    record Goal(String scenario, String what, String measured, String target, boolean met, String note) {}
+
+    private final String profile;
+    private final String date;
+    private final BenchMain.Machine machine;
+    private final BenchMain.Jdk25 jdk25;
+    private final Map<String, Collection<RunResult>> results;
+    private final Path out;
+    private final List<Goal> goals = new ArrayList<>();
+    private final StringBuilder md = new StringBuilder();
+
+    Report(String profile, String date, BenchMain.Machine machine, BenchMain.Jdk25 jdk25,
+           Map<String, Collection<RunResult>> results, Path out) {
+        this.profile = profile;
+        this.date = date;
+        this.machine = machine;
+        this.jdk25 = jdk25;
+        this.results = results;
+        this.out = out;
+        build();
+    }
+
+    List<Goal> goals() { return goals; }
+
+    long goalsMet() { return goals.stream().filter(Goal::met).count(); }
+
+    String markdown() { return md.toString(); }
+
+    // ---- lookup ----------------------------------------------------------------------------
+
+    /** The result of {@code method} in {@code run} with the given parameter value (or any), or null. */
+    private RunResult find(String run, String method, String param, String value) {
+        Collection<RunResult> rs = results.get(run);
+        if (rs == null) return null;
+        for (RunResult r : rs) {
+            String b = r.getParams().getBenchmark();
+            if (!b.substring(b.lastIndexOf('.') + 1).equals(method)) continue;
+            if (param != null && !value.equals(r.getParams().getParam(param))) continue;
+            return r;
+        }
+        return null;
+    }
+
+    private static double score(RunResult r) { return r == null ? Double.NaN : r.getPrimaryResult().getScore(); }
+
+    private static double error(RunResult r) { return r == null ? Double.NaN : r.getPrimaryResult().getScoreError(); }
+
+    private static String num(double v) {
+        if (Double.isNaN(v)) return "n/a";
+        if (Math.abs(v) >= 100) return String.format(Locale.ROOT, "%,.0f", v);
+        if (Math.abs(v) >= 10) return String.format(Locale.ROOT, "%.1f", v);
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String pm(RunResult r) {
+        double e = error(r);
+        return num(score(r)) + (Double.isNaN(e) ? "" : " ± " + num(e));
+    }
+
+    private static String ratio(double v) { return Double.isNaN(v) ? "n/a" : num(v) + "×"; }
+
+    // ---- the tables ------------------------------------------------------------------------
+
+    private static final String[][] CONTENDERS = {
+            {"direct", "direct call (the floor)"},
+            {"asys", "asys"},
+            {"asysTraced", "asys, trace recording on"},
+            {"vertx", "Vert.x 5 executeBlocking"},
+            {"forkJoinManagedBlock", "ForkJoinPool.managedBlock"},
+            {"completableFuture", "CompletableFuture.supplyAsync, fixed pool of 20"}};
+
+    private void build() {
+        String cmd = profile.equals("quick") ? "make bench" : "make bench-full";
+        md.append("Produced by `").append(cmd).append("` on ").append(date).append(": ").append(machine.cores())
+                .append(" cores (").append(machine.cpu()).append("), ").append(machine.memoryMiB()).append(" MiB, ")
+                .append(machine.os()).append("; JDK ").append(System.getProperty("java.version"))
+                .append(jdk25.path() == null ? "; no JDK 25, so no virtual threads" : "; virtual threads on JDK " + jdk25.version())
+                .append(". Profile ").append(profile).append(profile.equals("quick")
+                        ? " (1 fork, 2 warm-up and 3 measured iterations of 1 s: errors are wide)"
+                        : " (3 forks, 5 warm-up and 5 measured iterations of 2 s)")
+                .append(". Raw JMH output: `bench/results/").append(profile).append(".json`.\n\n");
+        callsTable("s1-fast-path", "0", "1. Trivial non-blocking call", profile + "-s1.png");
+        callsTable("s2-mixed", "1", "2. Mixed load: 99 % non-blocking, 1 % blocking 1 ms", profile + "-s2.png");
+        handoff();
+        stall();
+        scale();
+        md.append("#### Goals\n\n| scenario | goal | measured | target | verdict |\n|---|---|---|---|---|\n");
+        for (Goal g : goals) {
+            md.append("| ").append(g.scenario()).append(" | ").append(g.what()).append(" | ").append(g.measured()).append(" | ")
+                    .append(g.target()).append(" | ").append(g.met() ? "met" : "missed: " + g.note()).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void callsTable(String run, String share, String title, String png) {
+        RunResult direct = find(run, "direct", "share", share);
+        RunResult asys = find(run, "asys", "share", share);
+        md.append("#### ").append(title).append("\n\n![").append(title).append("](bench/results/").append(png).append(")\n\n");
+        md.append("| contender | calls/s | ns per call | vs direct | asys ÷ contender |\n|---|---|---|---|---|\n");
+        List<String[]> rows = new ArrayList<>();
+        for (String[] c : CONTENDERS) rows.add(new String[] {run, c[0], c[1]});
+        rows.add(new String[] {"s1-s2-jdk25", "asys", "asys (JDK 25)"});
+        rows.add(new String[] {"s1-s2-jdk25", "virtualThreads", "virtual thread per call (JDK 25)"});
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (String[] row : rows) {
+            RunResult r = find(row[0], row[1], "share", share);
+            if (r == null) continue;
+            double s = score(r);
+            double nsPer = 1e9 / s, nsErr = 1e9 * error(r) / (s * s);
+            md.append("| ").append(row[2]).append(" | ").append(pm(r)).append(" | ").append(num(nsPer))
+                    .append(Double.isNaN(nsErr) ? "" : " ± " + num(nsErr)).append(" | ")
+                    .append(ratio(s / score(direct))).append(" | ").append(ratio(score(asys) / s)).append(" |\n");
+            data.addValue(s, "calls/s", row[2]);
+        }
+        if (jdk25.path() == null) md.append("| virtual thread per call | skipped: no JDK 25 on this machine | | | |\n");
+        md.append('\n');
+        barChart(data, title, "calls per second (log scale)", true, png);
+        RunResult vertx = find(run, "vertx", "share", share);
+        if (share.equals("0")) {
+            double overhead = 1e9 / score(asys) - 1e9 / score(direct);
+            goals.add(new Goal("1", "asys fast path over a direct call", num(overhead) + " ns per call", "≤ 25 ns",
+                    overhead <= 25, "by " + num(overhead - 25) + " ns"));
+            double r = score(asys) / score(vertx);
+            goals.add(new Goal("1", "asys ÷ Vert.x executeBlocking, throughput", ratio(r), "≥ 50×", r >= 50,
+                    "by a factor of " + num(50 / r)));
+        } else {
+            double r = score(asys) / score(vertx);
+            goals.add(new Goal("2", "asys ÷ Vert.x executeBlocking, throughput", ratio(r), "≥ 3×", r >= 3,
+                    "by a factor of " + num(3 / r)));
+        }
+    }
+
+    private void handoff() {
+        RunResult parked = find("s3-handoff", "asysHandoff", "spinMicros", "0");
+        RunResult spinning = find("s3-handoff", "asysHandoff", "spinMicros", "20");
+        RunResult pp = find("s3-handoff", "unparkPingPong", null, null);
+        md.append("#### 3. Handoff latency\n\n![3. Handoff latency](bench/results/").append(profile).append("-s3.png)\n\n");
+        if (parked == null || pp == null) {
+            md.append("(not run)\n\n");
+            return;
+        }
+        double half = score(pp) / 2;
+        md.append("| measure | µs | vs half a ping-pong round trip |\n|---|---|---|\n");
+        DefaultCategoryDataset d = new DefaultCategoryDataset();
+        double parkedUs = handoffRow(parked, "spare parked (`spinBeforePark` 0), like the ping-pong partner", half, d, "asys, spare parked");
+        if (spinning != null) handoffRow(spinning, "spare back in its pool moments ago, still spinning (default `spinBeforePark` 20 µs)", half, d, "asys, spare spinning");
+        md.append("| `LockSupport.unpark` ping-pong, round trip | ").append(pm(pp)).append(" | ")
+                .append(ratio(score(pp) / half)).append(" |\n")
+                .append("| half a round trip (the floor for one handoff) | ").append(num(half)).append(" | 1.00× |\n\n");
+        d.addValue(half, "µs", "half ping-pong");
+        barChart(d, "3. Handoff latency", "µs", false, profile + "-s3.png");
+        double r = parkedUs / half;
+        goals.add(new Goal("3", "asys handoff (spare parked) ÷ half a ping-pong round trip", ratio(r), "≤ 1.5×", r <= 1.5,
+                "by " + ratio(r / 1.5)));
+    }
+
+    private double handoffRow(RunResult h, String how, double half, DefaultCategoryDataset d, String label) {
+        Map<String, Result> aux = h.getSecondaryResults();
+        double us = aux.get("handoffNanos").getScore() / aux.get("handoffs").getScore() / 1000.0;
+        md.append("| asys, a call blocks → its loop runs the next task on the spare; ").append(how).append(" (mean of ")
+                .append(num(aux.get("handoffs").getScore())).append("; whole cycle ").append(pm(h)).append(" µs) | ")
+                .append(num(us)).append(" | ").append(ratio(us / half)).append(" |\n");
+        d.addValue(us, "µs", label);
+        return us;
+    }
+
+    private void stall() {
+        md.append("#### 4. Loop stall while a call blocks 1 ms\n\n![4. Loop stall](bench/results/").append(profile)
+                .append("-s4.png)\n\n| contender | p50 µs | p99 µs | p99.9 µs | mean µs | samples |\n|---|---|---|---|---|---|\n");
+        DefaultCategoryDataset d = new DefaultCategoryDataset();
+        String[][] who = {{"direct", "a plain loop, the call inline"}, {"asys", "asys"}, {"vertx", "Vert.x 5 executeBlocking"}};
+        double asysP99 = Double.NaN;
+        for (String[] w : who) {
+            RunResult r = find("s4-stall", w[0], null, null);
+            if (r == null) continue;
+            var st = r.getPrimaryResult().getStatistics();
+            double p50 = st.getPercentile(50), p99 = st.getPercentile(99), p999 = st.getPercentile(99.9);
+            if (w[0].equals("asys")) asysP99 = p99;
+            md.append("| ").append(w[1]).append(" | ").append(num(p50)).append(" | ").append(num(p99)).append(" | ")
+                    .append(num(p999)).append(" | ").append(pm(r)).append(" | ").append(st.getN()).append(" |\n");
+            d.addValue(p50, "p50", w[1]);
+            d.addValue(p99, "p99", w[1]);
+            d.addValue(p999, "p99.9", w[1]);
+        }
+        md.append('\n');
+        barChart(d, "4. Delay of a ready task while a call blocks 1 ms", "µs (log scale)", true, profile + "-s4.png");
+        goals.add(new Goal("4", "asys: p99 delay of a ready task", num(asysP99) + " µs", "≤ 50 µs", asysP99 <= 50,
+                "by " + num(asysP99 - 50) + " µs"));
+    }
+
+    private void scale() {
+        md.append("#### 5. Scale\n\n![5. Scale: identities](bench/results/").append(profile).append("-s5-identities.png)\n")
+                .append("![5. Scale: blocking share](bench/results/").append(profile).append("-s5-share.png)\n\n");
+        md.append("| identities (2 lanes) | asys calls/s | vs 1 identity |\n|---|---|---|\n");
+        DefaultCategoryDataset ids = new DefaultCategoryDataset();
+        RunResult one = find("s5-identities", "asys", "identities", "1");
+        for (String n : new String[] {"1", "2", "4", "8", "16"}) {
+            RunResult r = find("s5-identities", "asys", "identities", n);
+            if (r == null) continue;
+            md.append("| ").append(n).append(" | ").append(pm(r)).append(" | ").append(ratio(score(r) / score(one))).append(" |\n");
+            ids.addValue(score(r), "asys", n);
+        }
+        md.append("\n| blocking share | asys calls/s | Vert.x calls/s | asys ÷ Vert.x |\n|---|---|---|---|\n");
+        DefaultCategoryDataset share = new DefaultCategoryDataset();
+        for (String s : new String[] {"0", "1", "10", "50"}) {
+            String run = s.equals("0") ? "s1-fast-path" : s.equals("1") ? "s2-mixed" : "s5-share";
+            RunResult a = find(run, "asys", "share", s), v = find(run, "vertx", "share", s);
+            if (a == null && v == null) continue;
+            md.append("| ").append(s).append(" % | ").append(pm(a)).append(" | ").append(pm(v)).append(" | ")
+                    .append(ratio(score(a) / score(v))).append(" |\n");
+            if (a != null) share.addValue(score(a), "asys", s + " %");
+            if (v != null) share.addValue(score(v), "Vert.x executeBlocking", s + " %");
+        }
+        md.append('\n');
+        lineChart(ids, "5. Calls per second by identities (2 cores)", "identities", profile + "-s5-identities.png");
+        lineChart(share, "5. Calls per second by blocking share", "share of calls that block 1 ms", profile + "-s5-share.png");
+    }
+
+    // ---- plots -------------------------------------------------------------------------------
+
+    private final List<Runnable> charts = new ArrayList<>();
+
+    private void barChart(DefaultCategoryDataset data, String title, String axis, boolean log, String png) {
+        charts.add(() -> {
+            JFreeChart c = ChartFactory.createBarChart(title, null, axis, data, PlotOrientation.HORIZONTAL,
+                    data.getRowCount() > 1, false, false);
+            CategoryPlot p = c.getCategoryPlot();
+            BarRenderer r = (BarRenderer) p.getRenderer();
+            if (log) {
+                double lo = Double.MAX_VALUE, hi = 0;
+                for (int i = 0; i < data.getRowCount(); i++) {
+                    for (int j = 0; j < data.getColumnCount(); j++) {
+                        Number v = data.getValue(i, j);
+                        if (v != null && v.doubleValue() > 0) {
+                            lo = Math.min(lo, v.doubleValue());
+                            hi = Math.max(hi, v.doubleValue());
+                        }
+                    }
+                }
+                double base = Math.pow(10, Math.floor(Math.log10(lo)));
+                LogAxis a = new LogAxis(axis);
+                a.setRange(base, Math.pow(10, Math.ceil(Math.log10(hi * 1.01))));
+                p.setRangeAxis(a);
+                r.setBase(base);
+            }
+            r.setBarPainter(new StandardBarPainter());
+            r.setShadowVisible(false);
+            style(c);
+            save(c, png);
+        });
+    }
+
+    private void lineChart(DefaultCategoryDataset data, String title, String axis, String png) {
+        charts.add(() -> {
+            JFreeChart c = ChartFactory.createLineChart(title, axis, "calls per second (log scale)", data,
+                    PlotOrientation.VERTICAL, true, false, false);
+            c.getCategoryPlot().setRangeAxis(new LogAxis("calls per second (log scale)"));
+            style(c);
+            save(c, png);
+        });
+    }
+
+    private static void style(JFreeChart c) {
+        c.setBackgroundPaint(Color.WHITE);
+        c.getPlot().setBackgroundPaint(Color.WHITE);
+        if (c.getPlot() instanceof CategoryPlot p) {
+            p.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        }
+    }
+
+    private void save(JFreeChart c, String png) {
+        try {
+            ChartUtils.saveChartAsPNG(out.resolve(png).toFile(), c, 900, 420);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write plot " + png, e);
+        }
+    }
+
+    /** Renders the plots (headless). */
+    void plots() {
+        System.setProperty("java.awt.headless", "true");
+        charts.forEach(Runnable::run);
+    }
+
+    static final String BEGIN = "<!-- bench:begin (written by make bench / make bench-full; do not edit by hand) -->";
+    static final String END = "<!-- bench:end -->";
+
+    /** Replaces the README's benchmark section, between its markers, with this run's. */
+    void rewriteReadme(Path readme, String section) throws IOException {
+        String text = Files.readString(readme);
+        int b = text.indexOf(BEGIN), e = text.indexOf(END);
+        if (b < 0 || e < b) {
+            System.out.println("bench: " + readme + " has no benchmark markers; its tables were not updated");
+            return;
+        }
+        Files.writeString(readme, text.substring(0, b + BEGIN.length()) + "\n" + section + text.substring(e));
+    }
+}

@@ -1,2 +1,0 @@
-/** JMH benchmarks of the runtime against its peers (issue 6). */
-package asys.bench;
