@@ -6,7 +6,7 @@ JAVA     ?= java
 LAUNCHER  = $(JAVA) -cp model-check/target/classes asys.modelcheck.Main
 BUILT     = model-check/target/classes/asys/modelcheck/Main.class model-check/target/lib/tla2tools.jar
 
-.PHONY: help check check-full test fuzz bench bench-full stress clean launcher example trace-throughput
+.PHONY: help check check-full test fuzz bench bench-full stress mutation clean launcher example trace-throughput
 
 help:
 	@echo "asys: asynchronous calls by thread-blocked hook and identity transfer"
@@ -28,6 +28,8 @@ help:
 	@echo "  make bench-full  the same, careful profile (3 forks, longer iterations; about 35 minutes)"
 	@echo "  make stress      STRESS_CALLS (default 10^7) calls of a realistic mix over 8 identities, checked"
 	@echo "                   with an exactly-once ledger; ends with 'stress: N calls, L lost, D double, T s'"
+	@echo "  make mutation    PIT on the runtime (impl/): report in impl/target/pit-reports; ends with"
+	@echo "                   'mutation: K killed of M mutants, S survived, N no coverage; score P %'"
 	@echo "  make example     build the runtime and run the README's example program"
 	@echo "  make trace-throughput  validate TRACES (default 2000) runtime traces with TLC, to measure events/s"
 	@echo "  make clean       remove build output"
@@ -90,6 +92,11 @@ STRESS_CALLS ?= 10000000
 stress:
 	$(MVN) -pl property-tests -am install -Dmaven.test.skip=true
 	$(MVN) -pl property-tests exec:java -Dexec.mainClass=asys.conformance.Stress -Dexec.args="$(STRESS_CALLS)"
+
+mutation:
+	$(MVN) -pl impl -am install -Dmaven.test.skip=true
+	$(MVN) -pl impl test-compile org.pitest:pitest-maven:mutationCoverage
+	$(JAVA) -cp model-check/target/classes asys.modelcheck.MutationSummary impl/target/pit-reports/mutations.xml
 
 clean:
 	$(MVN) clean

@@ -148,7 +148,8 @@ public final class AsysRuntime implements AutoCloseable {
      * Stops new identities, tasks and calls; waits until every identity has delivered the outcome
      * of every call in flight and every thread the runtime started has ended. A call that never
      * finishes makes this wait forever: use {@link #close(Duration)}. Called from a runtime thread
-     * (a task or handler), it starts closing and returns at once: waiting would wait for itself.
+     * (a task or handler), it starts closing and returns at once: waiting would wait for itself
+     * (and {@code close(Duration)} then returns false: not everything has ended yet).
      * Interrupted while waiting, it returns with the thread's interrupt flag set; closing goes on.
      */
     @Override
@@ -171,7 +172,7 @@ public final class AsysRuntime implements AutoCloseable {
                 k.assign(KThread.Assignment.EXIT);
             }
         }
-        if (KThread.current() != null && KThread.current().runtime == this) return true;
+        if (KThread.current() != null && KThread.current().runtime == this) return false;   // cannot wait for itself
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         exitLock.lock();
         try {

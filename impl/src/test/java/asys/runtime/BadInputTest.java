@@ -25,6 +25,10 @@ class BadInputTest {
         assertTrue(e.getMessage().contains("threadLimit 4 cannot hold the 4 preallocated spares"), e.getMessage());
         var npe = assertThrows(NullPointerException.class, () -> AsysRuntime.builder().threadFactory(null));
         assertEquals("threadFactory", npe.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().spinBeforePark(Duration.ofNanos(-1)));
+        assertTrue(e.getMessage().contains("spinBeforePark must not be negative"), e.getMessage());
+        npe = assertThrows(NullPointerException.class, () -> AsysRuntime.builder().spinBeforePark(null));
+        assertEquals("spinBeforePark", npe.getMessage());
     }
 
     @Test
