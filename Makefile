@@ -6,7 +6,7 @@ JAVA     ?= java
 LAUNCHER  = $(JAVA) -cp model-check/target/classes asys.modelcheck.Main
 BUILT     = model-check/target/classes/asys/modelcheck/Main.class model-check/target/lib/tla2tools.jar
 
-.PHONY: help check check-full test fuzz bench bench-full stress mutation clean launcher example trace-throughput
+.PHONY: help check check-full check-distributed test fuzz bench bench-full stress mutation clean launcher example trace-throughput
 
 help:
 	@echo "asys: asynchronous calls by thread-blocked hook and identity transfer"
@@ -15,6 +15,8 @@ help:
 	@echo "                   invariants, refinement and liveness; every broken variant rejected by"
 	@echo "                   its property; every witness reached. About 3 minutes on 2 cores."
 	@echo "  make check-full  TLC on the larger model (model-check/full.suite)"
+	@echo "  make check-distributed  TLC's distributed mode (TLCServer + DIST_WORKERS TLCWorker processes on"
+	@echo "                   loopback, default 2): variants and a witness first, then the check-full model"
 	@echo "  make test        all JUnit tests (mvn verify), then the fast model check"
 	@echo "                   (model-check/test.suite: small healthy model, every variant, every witness)"
 	@echo "  make fuzz        the JQF campaign on the workload generator (FUZZ_TIME=10m by default);"
@@ -86,6 +88,11 @@ trace-throughput:
 	    -Dexec.args="$(CURDIR)/property-tests/target/throughput-traces 20261125 $(TRACES)"
 	$(JAVA) -cp model-check/target/classes asys.modelcheck.TraceValidator \
 	    --out property-tests/target/throughput-validation property-tests/target/throughput-traces
+
+DIST_WORKERS ?= 2
+
+check-distributed: launcher
+	$(LAUNCHER) --suite model-check/distributed.suite --distributed $(DIST_WORKERS) --out model-check/target/tlc-distributed
 
 STRESS_CALLS ?= 10000000
 

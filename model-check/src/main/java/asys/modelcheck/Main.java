@@ -19,7 +19,7 @@ public final class Main {
 
     static final String USAGE = """
             usage: Main --suite FILE [--spec DIR] [--configs DIR] [--out DIR] [--tla2tools JAR]
-                        [--module NAME] [--only NAME[,NAME...]] [--workers N|auto]
+                        [--module NAME] [--only NAME[,NAME...]] [--workers N|auto] [--distributed N]
               --suite      rows 'name config fault expectation' (see model-check/*.suite)
               --spec       directory of the .tla modules (default: spec)
               --configs    directory of the .cfg files (default: model-check)
@@ -28,7 +28,14 @@ public final class Main {
               --tla2tools  TLC's jar (default: model-check/target/lib/tla2tools.jar)
               --module     the root module TLC checks (default: MCAsys)
               --only       run only these rows
-              --workers    TLC worker threads (default: auto)""";
+              --workers    TLC worker threads (default: auto)
+              --distributed  run each row with TLC's distributed mode: a TLCServer and N
+                           TLCWorker processes on this machine (loopback); each row's config
+                           then checks exactly one property (the server does not name it)""";
+
+    /** Properties of MCAsys that are action properties, which distributed TLC checks; it does
+     *  not check temporal ones, so a passing row that lists another would pass vacuously. */
+    static final Set<String> ACTION_PROPERTIES = Set.of("Refinement");
 
     public static void main(String[] args) {
         int code;
@@ -46,6 +53,7 @@ public final class Main {
         Path outDir = Path.of("model-check", "target", "tlc");
         Path jar = Path.of("model-check", "target", "lib", "tla2tools.jar");
         String module = "MCAsys", workers = "auto";
+        int distributed = 0;
         Set<String> only = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -61,6 +69,14 @@ public final class Main {
                 case "--module" -> module = v;
                 case "--only" -> only = Set.of(v.split(","));
                 case "--workers" -> workers = v;
+                case "--distributed" -> {
+                    try {
+                        distributed = Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        distributed = -1;
+                    }
+                    if (distributed < 1) throw new IllegalArgumentException("--distributed needs a number of workers >= 1, got " + v);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -91,23 +107,37 @@ public final class Main {
                 throw new IllegalArgumentException(suite + ":" + r.line() + ": config " + base + " not found");
             }
             ModelConfig c = ModelConfig.parse(base.toString(), Files.readString(base));
+            boolean invariant = c.names("INVARIANTS").contains(r.property());
             try {
-                derived.add(derive(r, c));
+                derived.add(distributed > 0 ? deriveDistributed(r, derive(r, c)) : derive(r, c));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(suite + ":" + r.line() + ": " + e.getMessage());
             }
-            unnamed.add(r.kind() == Suite.Kind.REJECT && !c.names("INVARIANTS").contains(r.property()));
+            unnamed.add(distributed > 0 ? r.kind() != Suite.Kind.PASS : r.kind() == Suite.Kind.REJECT && !invariant);
         }
 
         long start = System.nanoTime();
-        out.printf("model-check: %d runs from %s (TLC: %s; raw output under %s)%n", rows.size(), suite, jar, outDir);
+        out.printf("model-check: %d runs from %s (TLC: %s%s; raw output under %s)%n", rows.size(), suite, jar,
+                distributed > 0 ? ", distributed: a TLCServer and " + distributed + " TLCWorker processes on loopback" : "", outDir);
         out.println(header());
         List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Suite.Row r = rows.get(i);
             Path dir = outDir.resolve(r.name());
-            TlcRun run = runTlc(r, derived.get(i), spec, dir, jar, module, workers, err);
+            TlcRun run = distributed > 0 ? runDistributed(r, derived.get(i), spec, dir, jar, module, distributed, err)
+                    : runTlc(r, derived.get(i), spec, dir, jar, module, workers, err);
             Outcome o = Outcome.judge(r, run.output, run.seconds, dir.toString(), unnamed.get(i));
+            if (distributed > 0 && o.asExpected() && run.output.verdict() == TlcOutput.Verdict.UNNAMED_VIOLATION) {
+                // The distributed server prints only the violating step, its first state labelled
+                // initial (see DistributedTlc). Plain TLC on the same config must reject it too,
+                // naming the property, and gives the whole counterexample from an initial state.
+                Path confirmDir = dir.resolve("confirm");
+                TlcRun plain = runTlc(r, derived.get(i), spec, confirmDir, jar, module, workers, err);
+                Outcome confirmed = Outcome.judge(r, plain.output, run.seconds, confirmDir.toString(), unnamed.get(i));
+                o = new Outcome(r, plain.output, run.seconds + plain.seconds, confirmed.asExpected(), confirmed.asExpected()
+                        ? confirmed.result() + " (distributed; counterexample from plain TLC)"
+                        : "distributed: a counterexample; plain TLC: " + confirmed.result(), confirmDir.toString());
+            }
             outcomes.add(o);
             out.println(row(o));
             out.flush();
@@ -160,6 +190,43 @@ public final class Main {
             default -> { }
         }
         return c;
+    }
+
+    /**
+     * A distributed run's config checks exactly one thing, since the server does not say what a
+     * counterexample violates: a rejected or reached row keeps only its property; a passing row
+     * may keep every invariant (any counterexample fails it) but no temporal property, which
+     * distributed TLC would not check.
+     */
+    static ModelConfig deriveDistributed(Suite.Row r, ModelConfig c) {
+        switch (r.kind()) {
+            case REJECT -> {
+                boolean invariant = c.names("INVARIANTS").contains(r.property());
+                if (!invariant && !ACTION_PROPERTIES.contains(r.property())) {
+                    throw new IllegalArgumentException("distributed TLC does not check the temporal property " + r.property());
+                }
+                c.withNames("INVARIANTS", invariant ? List.of(r.property()) : List.of());
+                c.withNames("PROPERTIES", invariant ? List.of() : List.of(r.property()));
+            }
+            case PASS -> {
+                for (String prop : c.names("PROPERTIES")) {
+                    if (!ACTION_PROPERTIES.contains(prop)) {
+                        throw new IllegalArgumentException("distributed TLC does not check the temporal property " + prop
+                                + " of " + r.config() + ": it would pass without being checked");
+                    }
+                }
+            }
+            default -> { }
+        }
+        return c;
+    }
+
+    static TlcRun runDistributed(Suite.Row r, ModelConfig cfg, Path spec, Path dir, Path jar, String module, int workers,
+                                 PrintStream err) throws IOException {
+        String cfgName = r.name() + ".cfg";
+        TlcProcess.prepare(dir, spec, List.<String[]>of(new String[] {cfgName, cfg.text()}));
+        TlcProcess.Result res = DistributedTlc.run(dir, cfgName, module, jar, workers, r.name(), err);
+        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds());
     }
 
     record TlcRun(TlcOutput output, double seconds) {}

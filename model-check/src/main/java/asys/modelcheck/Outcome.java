@@ -10,8 +10,9 @@ public record Outcome(Suite.Row row, TlcOutput output, double seconds, boolean a
 
     /**
      * Judges a run against its row. {@code expectsUnnamed}: the row expects a (temporal or
-     * action) property that TLC reports without its name; the runner then kept only that one
-     * property in the config, so an unnamed property violation is attributable to it.
+     * action) property that TLC reports without its name, or the run is distributed (whose server
+     * names nothing); the runner then kept only that one property in the config, so an unnamed
+     * violation is attributable to it.
      */
     public static Outcome judge(Suite.Row row, TlcOutput out, double seconds, String runDir, boolean expectsUnnamed) {
         String result;
@@ -22,16 +23,20 @@ public record Outcome(Suite.Row row, TlcOutput output, double seconds, boolean a
             case ACTION_PROPERTY_VIOLATED -> result = "violates " + row.property() + " (action property, " + out.property() + ")";
             case TEMPORAL_VIOLATED -> result = "violates " + row.property() + " (temporal)";
             case DEADLOCK -> result = "deadlock";
+            case UNNAMED_VIOLATION -> result = row.property() == null || row.property().isEmpty()
+                    ? "a counterexample (the distributed server names no property)"
+                    : "violates " + row.property() + " (unnamed: the only one checked)";
             case PARSE_ERROR -> result = "parse error: " + out.problemSummary();
             default -> result = "error: " + out.problemSummary();
         }
         switch (row.kind()) {
             case PASS -> ok = out.verdict() == TlcOutput.Verdict.PASSED;
             case REACH -> ok = out.verdict() == TlcOutput.Verdict.INVARIANT_VIOLATED
-                    && out.property().equals(row.property());
+                    ? out.property().equals(row.property())
+                    : out.verdict() == TlcOutput.Verdict.UNNAMED_VIOLATION && expectsUnnamed;
             default -> ok = switch (out.verdict()) {
                 case INVARIANT_VIOLATED -> out.property().equals(row.property());
-                case ACTION_PROPERTY_VIOLATED, TEMPORAL_VIOLATED -> expectsUnnamed;
+                case ACTION_PROPERTY_VIOLATED, TEMPORAL_VIOLATED, UNNAMED_VIOLATION -> expectsUnnamed;
                 default -> false;
             };
         }

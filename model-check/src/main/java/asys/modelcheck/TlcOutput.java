@@ -31,6 +31,10 @@ public final class TlcOutput {
         TEMPORAL_VIOLATED,
         /** A reachable state has no successor. */
         DEADLOCK,
+        /** A counterexample without the name of what it violates: TLC's distributed server
+         *  (TLCServer 2.18) prints a worker's trace but drops its message, and exits 0. Only a
+         *  run whose config checks one property can attribute it (the launcher makes sure). */
+        UNNAMED_VIOLATION,
         /** The spec or a module it uses does not parse. */
         PARSE_ERROR,
         /** Anything else: a bad config, an evaluation error, a crash. */
@@ -46,6 +50,7 @@ public final class TlcOutput {
     static final int ACTION_PROPERTY_VIOLATED = 2112;
     static final int DEADLOCK_REACHED = 2114;
     static final int TEMPORAL_PROPERTY_VIOLATED = 2116;
+    static final int BEHAVIOR_UP_TO_THIS_POINT = 2121;
     static final int BACK_TO_STATE = 2122;
     static final int SUCCESS = 2193;
     static final int SEARCH_DEPTH = 2194;
@@ -70,6 +75,8 @@ public final class TlcOutput {
 
     private final int exitCode;
     private Verdict verdict = Verdict.ERROR;
+    /** TLC printed "The behavior up to this point is:" (a counterexample follows). */
+    private boolean behaviorShown;
     private String property = "";
     private long generated = -1, distinct = -1;
     private int depth = -1;
@@ -148,6 +155,7 @@ public final class TlcOutput {
         }
         if (verdict == Verdict.ERROR) {
             if (parseFailed || exitCode == 150) verdict = Verdict.PARSE_ERROR;
+            else if (behaviorShown && !trace.isEmpty()) verdict = Verdict.UNNAMED_VIOLATION;
             else if (success && exitCode == 0) verdict = Verdict.PASSED;
         }
     }
@@ -167,6 +175,7 @@ public final class TlcOutput {
             case TEMPORAL_PROPERTY_VIOLATED -> verdict = Verdict.TEMPORAL_VIOLATED;
             case DEADLOCK_REACHED -> verdict = Verdict.DEADLOCK;
             case STATE_PRINT -> trace.add(step(body));
+            case BEHAVIOR_UP_TO_THIS_POINT -> behaviorShown = true;
             case STUTTER_STATE -> endsStuttering = true;
             case BACK_TO_STATE -> {
                 Matcher m = BACK_TO.matcher(body);

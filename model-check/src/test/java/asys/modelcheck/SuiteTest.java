@@ -120,12 +120,30 @@ class SuiteTest {
     @Test
     void theShippedSuitesParseAndNameExistingConfigs() throws IOException {
         Path dir = Path.of("..", "model-check").toAbsolutePath().normalize();
-        for (String s : List.of("check.suite", "test.suite", "full.suite")) {
+        for (String s : List.of("check.suite", "test.suite", "full.suite", "distributed.suite", "distributed-control.suite")) {
             for (Suite.Row r : Suite.read(dir.resolve(s))) {
                 Path cfg = dir.resolve(r.config());
                 assertTrue(Files.isRegularFile(cfg), s + " names missing " + cfg);
-                Main.derive(r, ModelConfig.parse(cfg.toString(), Files.readString(cfg)));
+                ModelConfig c = Main.derive(r, ModelConfig.parse(cfg.toString(), Files.readString(cfg)));
+                if (s.startsWith("distributed")) Main.deriveDistributed(r, c);
             }
         }
+    }
+
+    @Test
+    void aDistributedRunChecksExactlyTheRowsPropertyAndRefusesTemporalOnes() {
+        String cfg = "INIT Init\nNEXT Next\nINVARIANTS\n  TypeOK\n  CompletionOnce\nPROPERTIES\n  Refinement\n";
+        Suite.Row inv = new Suite.Row("v", "X.cfg", "QuickPosts", Suite.Kind.REJECT, "CompletionOnce", 1);
+        ModelConfig c = Main.deriveDistributed(inv, ModelConfig.parse("X.cfg", cfg));
+        assertEquals(List.of("CompletionOnce"), c.names("INVARIANTS"));
+        assertEquals(List.of(), c.names("PROPERTIES"));
+        Suite.Row ref = new Suite.Row("v", "X.cfg", "LimitSkipsInProgress", Suite.Kind.REJECT, "Refinement", 1);
+        c = Main.deriveDistributed(ref, ModelConfig.parse("X.cfg", cfg));
+        assertEquals(List.of(), c.names("INVARIANTS"));
+        assertEquals(List.of("Refinement"), c.names("PROPERTIES"));
+        Suite.Row live = new Suite.Row("l", "X.cfg", "-", Suite.Kind.PASS, null, 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> Main.deriveDistributed(live,
+                ModelConfig.parse("X.cfg", "INIT Init\nNEXT Next\nPROPERTIES\n  EveryCallReturns\n")));
+        assertTrue(e.getMessage().contains("does not check the temporal property EveryCallReturns"), e.getMessage());
     }
 }

@@ -107,4 +107,25 @@ class TlcOutputTest {
         assertEquals(TlcOutput.Verdict.ERROR, out.verdict());
         assertEquals(-1, out.distinctStates());
     }
+
+    @Test
+    void aDistributedCounterexampleIsAViolationThoughTheServerNamesNothingAndExitsZero() throws IOException {
+        // Recorded from TLCServer 2.18 with one TLCWorker on the LimitSkipsInProgress variant,
+        // whose only checked property was Refinement: the server printed the trace and exited 0.
+        TlcOutput out = recorded("distributed-refinement-violated.out", 0);
+        assertEquals(TlcOutput.Verdict.UNNAMED_VIOLATION, out.verdict());
+        assertEquals(2, out.trace().size());
+        Suite.Row reject = new Suite.Row("variant", "MCAsys_small.cfg", "LimitSkipsInProgress", Suite.Kind.REJECT, "Refinement", 1);
+        assertTrue(Outcome.judge(reject, out, 1, "dir", true).asExpected(), "attributable when it is the only property checked");
+        assertFalse(Outcome.judge(reject, out, 1, "dir", false).asExpected(), "not attributable otherwise");
+        Suite.Row pass = new Suite.Row("healthy", "MCAsys_small.cfg", "-", Suite.Kind.PASS, null, 1);
+        assertFalse(Outcome.judge(pass, out, 1, "dir", false).asExpected(), "a counterexample fails a passing row, exit 0 or not");
+    }
+
+    @Test
+    void aDistributedRunWithoutCounterexampleIsAPassWithItsStateCount() throws IOException {
+        TlcOutput out = recorded("distributed-passed.out", 0);
+        assertEquals(TlcOutput.Verdict.PASSED, out.verdict());
+        assertEquals(91604, out.distinctStates());
+    }
 }

@@ -1,0 +1,85 @@
+package asys.runtime;
+
+import static asys.runtime.Harness.done;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** What a user sees of a runtime besides calls: counters, names, defaults. */
+class RuntimeSurfaceTest {
+
+    @Test
+    void countersAddUpWhileRunningAndStayExactAfterClose() throws Exception {
+        AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(2).build();
+        assertEquals(2, rt.counters().sparesPooled());
+        assertEquals(2, rt.counters().threadsAlive());
+        Identity u = rt.newIdentity("u");
+        AtomicReference<CallHandle<Integer>> blocked = new AtomicReference<>();
+        Harness.onLoop(u, () -> {
+            for (int i = 0; i < 5; i++) u.submit(() -> 1, r -> { });
+            blocked.set(u.submit(() -> { Blocking.sleep(Duration.ofMillis(1)); return 2; }, r -> { }));
+        });
+        done(blocked.get());
+        AsysRuntime.Counters c = rt.counters();
+        assertEquals(5, c.quick());
+        assertEquals(1, c.inProgress());
+        assertEquals(1, c.hookFires());
+        assertEquals(3, c.threadsAlive(), "the loop's thread and two spares: " + c);
+        assertTrue(rt.close(Duration.ofSeconds(10)));
+        c = rt.counters();
+        assertEquals(5, c.quick(), "an ended identity's QUICK calls still count");
+        assertEquals(1, c.inProgress());
+        assertEquals(0, c.threadsAlive());
+        assertEquals(0, c.sparesPooled());
+        assertTrue(u.isClosed());
+        assertTrue(rt.isClosed());
+        assertTrue(u.ended().isDone());
+    }
+
+    @Test
+    void anIdentityHasItsNameAndIdAndTheDefaultThreadsAreDaemonsNamedAsys() throws Exception {
+        try (AsysRuntime rt = AsysRuntime.builder().spinBeforePark(Duration.ZERO).build()) {
+            Identity u = rt.newIdentity("orders");
+            assertEquals("orders", u.name());
+            assertTrue(u.id() >= 1);
+            assertTrue(u.toString().contains("orders") && u.toString().contains(String.valueOf(u.id())), u.toString());
+            assertFalse(u.isClosed());
+            CompletableFuture<Thread> t = new CompletableFuture<>();
+            u.execute(() -> t.complete(Thread.currentThread()));
+            Thread loop = t.get(10, TimeUnit.SECONDS);
+            assertTrue(loop.isDaemon());
+            assertTrue(loop.getName().startsWith("asys-"), loop.getName());
+        }
+    }
+
+    @Test
+    void theBuilderChainsAndTheDefaultErrorHandlerPrintsToStandardError() throws Exception {
+        AsysRuntime.Builder b = AsysRuntime.builder();
+        assertSame(b, b.spinBeforePark(Duration.ofNanos(5_000)));
+        assertSame(b, b.lanes(1));
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try (AsysRuntime rt = b.build()) {
+            Identity u = rt.newIdentity("u");
+            CompletableFuture<Void> ran = new CompletableFuture<>();
+            u.execute(() -> { throw new IllegalStateException("boom in a task"); });
+            u.execute(() -> ran.complete(null));
+            ran.get(10, TimeUnit.SECONDS);
+        } finally {
+            System.setErr(saved);
+        }
+        String text = err.toString();
+        assertTrue(text.contains("asys: task on identity u threw"), text);
+        assertTrue(text.contains("boom in a task"), text);
+    }
+}

@@ -1,0 +1,138 @@
+package asys.runtime;
+
+import static asys.runtime.Harness.done;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each path of a call writes exactly the spec's steps, in the spec's order, with the fields trace
+ * validation reads: the trace is the runtime's claim about what it did, so every event counts.
+ */
+class TraceEventsTest {
+
+    private static <T> CallHandle<T> submit(Harness h, Identity u, int flags, Call<T> call) {
+        AtomicReference<CallHandle<T>> ref = new AtomicReference<>();
+        Harness.onLoop(u, () -> ref.set(u.submit(flags, call, r -> { })));
+        return done(ref.get());
+    }
+
+    private static String event(Harness h, long call, String action) {
+        synchronized (h.trace) {
+            for (String line : h.trace) {
+                if (action.equals(Harness.field(line, "action")) && String.valueOf(call).equals(Harness.field(line, "call"))) return line;
+            }
+        }
+        throw new AssertionError("no " + action + " event for call " + call + " in " + h.trace);
+    }
+
+    @Test
+    void aQuickCallIsSubmitThenCompleteInlineWithItsSpareAndTheHookCleared() {
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            CallHandle<Integer> x = submit(h, u, CallFlags.NONE, () -> 1);
+            assertEquals(List.of("Submit", "CompleteInline"), h.actionsOf(x.id()));
+            String ci = event(h, x.id(), "CompleteInline");
+            assertEquals(Harness.field(event(h, x.id(), "Submit"), "spare"), Harness.field(ci, "spare"));
+            assertTrue(ci.contains("\"hook\":false"), ci);
+        }
+    }
+
+    @Test
+    void aBlockingCallFiresTheHookAndItsWorkerFinishesAndPosts() throws Exception {
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            Harness.Gate gate = new Harness.Gate();
+            AtomicReference<CallHandle<Integer>> ref = new AtomicReference<>();
+            Harness.onLoop(u, () -> ref.set(u.submit(() -> { gate.pass(); Blocking.sleep(Duration.ofMillis(1)); return 2; }, r -> { })));
+            gate.awaitBlocked(1);
+            gate.open();
+            CallHandle<Integer> x = done(ref.get());
+            assertEquals(List.of("Submit", "HookFire", "ReturnToUser", "WorkerWake", "WorkerBlock", "WorkerWake", "WorkerFinish", "Reap"),
+                    h.actionsOf(x.id()));
+            String fire = event(h, x.id(), "HookFire");
+            assertEquals(Harness.field(event(h, x.id(), "Submit"), "spare"), Harness.field(fire, "spare"));
+            assertTrue(fire.contains("\"hook\":false"), fire);
+        }
+    }
+
+    @Test
+    void nonblockAtomicLimitAndAllocationEachWriteTheirOwnSteps() throws Exception {
+        try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(0).inFlightLimit(1))) {
+            Identity u = h.rt.newIdentity("u");
+            CallHandle<Integer> nb = submit(h, u, CallFlags.NONBLOCK, () -> { Blocking.sleep(Duration.ofMillis(1)); return 3; });
+            assertEquals(Outcome.EAGAIN, nb.outcome());
+            assertEquals(List.of("Submit", "Allocate", "WouldBlock"), h.actionsOf(nb.id()));
+            assertTrue(event(h, nb.id(), "WouldBlock").contains("\"outcome\":\"EAGAIN\""));
+            CallHandle<Integer> atomic = submit(h, u, CallFlags.ATOMIC, () -> 4);
+            assertEquals(List.of("Submit"), h.actionsOf(atomic.id()));
+            assertTrue(event(h, atomic.id(), "Submit").contains("\"reason\":\"NO_SPARE\""));
+            // the limit: one call in flight (a pending stage), the next is refused at Submit
+            CompletableFuture<Integer> stage = new CompletableFuture<>();
+            List<CallHandle<Integer>> hs = new ArrayList<>();
+            Harness.onLoop(u, () -> {
+                hs.add(u.submitStage(CallFlags.NONE, () -> stage, r -> { }));
+                hs.add(u.submit(() -> 5, r -> { }));
+            });
+            done(hs.get(1));
+            assertEquals(EagainReason.LIMIT, hs.get(1).eagainReason());
+            assertTrue(event(h, hs.get(1).id(), "Submit").contains("\"reason\":\"LIMIT\""));
+            stage.complete(6);
+            done(hs.get(0));
+            assertEquals(List.of("Submit", "Allocate", "WouldBlock", "MachineComplete", "Reap"), h.actionsOf(hs.get(0).id()));
+            assertTrue(event(h, hs.get(0).id(), "WouldBlock").contains("\"outcome\":\"IN_PROGRESS\""));
+        }
+    }
+
+    @Test
+    void theLayoutEventListsSettingsPooledSparesAndCarriers() {
+        try (Harness h = new Harness(b -> b.lanes(2).spareCapacity(1).threadLimit(9).inFlightLimit(7))) {
+            Identity u = h.rt.newIdentity("u");
+            Harness.onLoop(u, () -> { });
+            h.rt.traceLayout();
+            String layout = h.trace.get(h.trace.size() - 1);
+            assertEquals("Layout", Harness.field(layout, "action"));
+            for (String f : List.of("\"format\":1", "\"lanes\":2", "\"spareCapacity\":1", "\"threadLimit\":9", "\"inFlightLimit\":7")) {
+                assertTrue(layout.contains(f), layout);
+            }
+            assertTrue(layout.matches(".*\"pooled\":\\[\\[\\d+,0],\\[\\d+,1]].*"), layout);
+            assertTrue(layout.matches(".*\"carriers\":\\[\\[" + u.id() + ",\\d+,0]].*"), layout);
+        }
+    }
+
+    @Test
+    void anAwaitingLoopWritesAwaitAndANewTaskInterruptsIt() throws Exception {
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            CompletableFuture<Integer> stage = new CompletableFuture<>();
+            AtomicReference<CallHandle<Integer>> ref = new AtomicReference<>();
+            Harness.onLoop(u, () -> ref.set(u.submitStage(CallFlags.NONE, () -> stage, r -> { })));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!h.actions().contains("Await") && System.nanoTime() < deadline) Thread.sleep(1);
+            Harness.onLoop(u, () -> { });   // a task wakes the loop with nothing posted
+            assertTrue(h.actions().contains("AwaitInterrupted"), h.actions().toString());
+            stage.complete(1);
+            done(ref.get());
+        }
+    }
+
+    @Test
+    void aWriterSinkGetsOneEscapedJsonLinePerEvent() {
+        StringWriter out = new StringWriter();
+        Tracer t = new Tracer(TraceSink.to(out));
+        t.emit("Submit", "thread", 1, "flags", "a\"b\\c\n\u0001", "spare", null);
+        t.emitRaw("Layout", "\"format\":1");
+        String[] lines = out.toString().split("\n");
+        assertEquals(2, lines.length);
+        assertTrue(lines[0].contains("\"flags\":\"a\\\"b\\\\c\\u000a\\u0001\""), lines[0]);
+        assertTrue(!lines[0].contains("spare"), "absent fields are left out: " + lines[0]);
+        assertTrue(lines[1].startsWith("{\"seq\":2,\"action\":\"Layout\",\"format\":1"), lines[1]);
+    }
+}
