@@ -6,7 +6,7 @@ JAVA     ?= java
 LAUNCHER  = $(JAVA) -cp model-check/target/classes asys.modelcheck.Main
 BUILT     = model-check/target/classes/asys/modelcheck/Main.class model-check/target/lib/tla2tools.jar
 
-.PHONY: help check check-full check-distributed test fuzz bench bench-full stress mutation clean launcher example trace-throughput
+.PHONY: help check check-full check-distributed model-scale test fuzz bench bench-full stress mutation clean launcher example trace-throughput
 
 help:
 	@echo "asys: asynchronous calls by thread-blocked hook and identity transfer"
@@ -17,6 +17,8 @@ help:
 	@echo "  make check-full  TLC on the larger model (model-check/full.suite)"
 	@echo "  make check-distributed  TLC's distributed mode (TLCServer + DIST_WORKERS TLCWorker processes on"
 	@echo "                   loopback, default 2): variants and a witness first, then the check-full model"
+	@echo "  make model-scale state counts and TLC times of the healthy runs left by check, check-full and"
+	@echo "                   check-distributed: a table and bench/results/model-scale.png"
 	@echo "  make test        all JUnit tests (mvn verify), then the fast model check"
 	@echo "                   (model-check/test.suite: small healthy model, every variant, every witness)"
 	@echo "  make fuzz        the JQF campaign on the workload generator (FUZZ_TIME=10m by default);"
@@ -48,7 +50,7 @@ check: launcher
 	$(LAUNCHER) --suite model-check/check.suite
 
 check-full: launcher
-	$(LAUNCHER) --suite model-check/full.suite
+	$(LAUNCHER) --suite model-check/full.suite --out model-check/target/tlc-full
 
 test:
 	$(MVN) verify
@@ -93,6 +95,11 @@ DIST_WORKERS ?= 2
 
 check-distributed: launcher
 	$(LAUNCHER) --suite model-check/distributed.suite --distributed $(DIST_WORKERS) --out model-check/target/tlc-distributed
+
+model-scale:
+	$(MVN) -pl bench -am install -Dmaven.test.skip=true
+	$(JAVA) -cp '$(BENCH_CP)' asys.bench.ModelScale bench/results/model-scale.png \
+	    model-check/target/tlc model-check/target/tlc-full model-check/target/tlc-distributed
 
 STRESS_CALLS ?= 10000000
 

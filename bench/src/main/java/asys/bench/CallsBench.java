@@ -6,8 +6,6 @@ import asys.runtime.Call;
 import asys.runtime.CallHandle;
 import asys.runtime.Identity;
 import asys.runtime.Outcome;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -131,21 +129,14 @@ public class CallsBench {
     /** Vert.x 5: an event-loop context; every call through executeBlocking (unordered), since the
      *  loop cannot know which call will block; the result comes back on the loop. */
     @State(Scope.Benchmark)
-    public static class VertxLoop {
+    public static class VertxLoop extends Work.VertxContext {
         final Work.Window window = new Work.Window();
-        Vertx vertx;
-        Context ctx;
 
-        @Setup
-        public void setup() {
-            vertx = Vertx.vertx();
-            ctx = vertx.getOrCreateContext();
-        }
-
+        @Override
         @TearDown
         public void tearDown() throws Exception {
             window.drain("vertx: the last batches");
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            super.tearDown();
         }
     }
 
@@ -207,14 +198,22 @@ public class CallsBench {
         public boolean isReleasable() { return done; }
     }
 
+    /** How a thread-per-call or pool contender starts call {@code k} of {@code batch}. */
+    interface Starter {
+        void start(Work.Batch batch, int k, boolean blocks);
+    }
+
+    /** A batch for a contender that hands each call to a thread or pool (no loop of its own:
+     *  the cost of this loop is small beside theirs). */
+    private void startEach(Work.Window window, String who, Starter starter) throws Exception {
+        Work.Batch batch = window.next(who);
+        batch.arm(Work.BATCH);
+        for (int i = 0; i < Work.BATCH; i++) starter.start(batch, i, Work.blocks(i, share));
+    }
+
     @Benchmark
     public void forkJoinManagedBlock(ForkJoin f) throws Exception {
-        Work.Batch batch = f.window.next("forkJoinManagedBlock");
-        batch.arm(Work.BATCH);
-        for (int i = 0; i < Work.BATCH; i++) {
-            final int k = i;
-            boolean blocks = Work.blocks(k, share);
-            f.pool.execute(() -> {
+        startEach(f.window, "forkJoinManagedBlock", (batch, k, blocks) -> f.pool.execute(() -> {
                 ManagedCall c = new ManagedCall(k, blocks);
                 try {
                     ForkJoinPool.managedBlock(c);
@@ -222,8 +221,7 @@ public class CallsBench {
                     batch.wrong(e);
                 }
                 batch.done(k, c.value);
-            });
-        }
+            }));
     }
 
     /** A fixed pool of 20 threads (the size of Vert.x's worker pool). */
@@ -245,12 +243,7 @@ public class CallsBench {
 
     @Benchmark
     public void completableFuture(FixedPool p) throws Exception {
-        Work.Batch batch = p.window.next("completableFuture");
-        batch.arm(Work.BATCH);
-        for (int i = 0; i < Work.BATCH; i++) {
-            final int k = i;
-            boolean blocks = Work.blocks(k, share);
-            CompletableFuture.supplyAsync(() -> {
+        startEach(p.window, "completableFuture", (batch, k, blocks) -> CompletableFuture.supplyAsync(() -> {
                 try {
                     return blocks ? Work.sleepingCall(k) : Work.quick(k);
                 } catch (InterruptedException e) {
@@ -259,8 +252,7 @@ public class CallsBench {
             }, p.pool).whenComplete((v, e) -> {
                 if (e != null) batch.wrong(e);
                 batch.done(k, e == null ? v : -1);
-            });
-        }
+            }));
     }
 
     /** One virtual thread per call (Java 21+; BenchMain runs this on the JDK 25 it finds). */
@@ -286,19 +278,13 @@ public class CallsBench {
 
     @Benchmark
     public void virtualThreads(Virtual vt) throws Exception {
-        Work.Batch batch = vt.window.next("virtualThreads");
-        batch.arm(Work.BATCH);
-        for (int i = 0; i < Work.BATCH; i++) {
-            final int k = i;
-            boolean blocks = Work.blocks(k, share);
-            vt.factory.newThread(() -> {
+        startEach(vt.window, "virtualThreads", (batch, k, blocks) -> vt.factory.newThread(() -> {
                 try {
                     batch.done(k, blocks ? Work.sleepingCall(k) : Work.quick(k));
                 } catch (InterruptedException e) {
                     batch.wrong(e);
                     batch.done(k, Work.quick(k));
                 }
-            }).start();
-        }
+            }).start());
     }
 }

@@ -5,8 +5,6 @@ import asys.runtime.Blocking;
 import asys.runtime.CallHandle;
 import asys.runtime.Identity;
 import asys.runtime.Outcome;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -122,21 +120,7 @@ public class StallBench {
     }
 
     @State(Scope.Benchmark)
-    public static class VertxLoop {
-        Vertx vertx;
-        Context ctx;
-
-        @Setup
-        public void setup() {
-            vertx = Vertx.vertx();
-            ctx = vertx.getOrCreateContext();
-        }
-
-        @TearDown
-        public void tearDown() throws Exception {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-    }
+    public static class VertxLoop extends Work.VertxContext {}
 
     /** Vert.x: the call goes to a worker through executeBlocking; the loop runs the probe. */
     @Benchmark

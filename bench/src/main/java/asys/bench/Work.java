@@ -154,4 +154,22 @@ final class Work {
             for (Batch b : ring) if (b.armed) b.await(who);
         }
     }
+
+    /** A Vert.x 5 instance and one event-loop context of it, closed after the trial. */
+    @org.openjdk.jmh.annotations.State(org.openjdk.jmh.annotations.Scope.Benchmark)
+    public static class VertxContext {
+        io.vertx.core.Vertx vertx;
+        io.vertx.core.Context ctx;
+
+        @org.openjdk.jmh.annotations.Setup
+        public void setup() {
+            vertx = io.vertx.core.Vertx.vertx();
+            ctx = vertx.getOrCreateContext();
+        }
+
+        @org.openjdk.jmh.annotations.TearDown
+        public void tearDown() throws Exception {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -378,10 +378,13 @@ class IdentityTransferTest {
         assertTrue(named.isEmpty(), "trace events not named by the spec: " + named);
     }
 
-    static void assertNoRuntimeThreads() {
+    /** Every runtime thread has ended: close() returns once each has run its last runtime code,
+     *  and the JVM then needs a moment to terminate it, so each is given a second to do so. */
+    static void assertNoRuntimeThreads() throws InterruptedException {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("asys-")) t.join(1000);
             assertTrue(!t.getName().startsWith("asys-") || !t.isAlive() || t.getState() == Thread.State.TERMINATED,
-                    "runtime thread left behind: " + t);
+                    "runtime thread left behind: " + t + " " + java.util.Arrays.toString(t.getStackTrace()));
         }
     }
 

@@ -33,21 +33,24 @@ public class LaneLincheckTest {
         lane.give(new KThread(id, lane, null, KThread.State.POOLED));   // one spare pooled at the start
     }
 
-    /** Submit's take: true when a spare was taken. */
-    @Operation
-    public boolean take(@Param(gen = ThreadIdGen.class) int me) {
-        KThread t = lane.take();
-        if (t == null) return false;
-        hands[me].push(t);
+    /** Submit's take: true when a spare was taken (it goes to the taker's hand). */
+    static boolean take(KThread taken, ArrayDeque<KThread> hand) {
+        if (taken == null) return false;
+        hand.push(taken);
         return true;
     }
 
-    /** A spare this thread holds goes back: true when kept, false when the pool is full, null when it holds none. */
-    @Operation
-    public Boolean give(@Param(gen = ThreadIdGen.class) int me) {
-        KThread t = hands[me].poll();
-        return t == null ? null : lane.give(t);
+    /** A spare from {@code hand} goes back: true when kept, false when the pool is full, null when the hand is empty. */
+    static Boolean give(ArrayDeque<KThread> hand, java.util.function.Predicate<KThread> pool) {
+        KThread t = hand.poll();
+        return t == null ? null : pool.test(t);
     }
+
+    @Operation
+    public boolean take(@Param(gen = ThreadIdGen.class) int me) { return take(lane.take(), hands[me]); }
+
+    @Operation
+    public Boolean give(@Param(gen = ThreadIdGen.class) int me) { return give(hands[me], lane::give); }
 
     @Test
     void takesAndGivesAreLinearizable() {
@@ -92,18 +95,10 @@ public class LaneLincheckTest {
         }
 
         @Operation
-        public boolean take(@Param(gen = ThreadIdGen.class) int me) {
-            KThread t = lane.take();
-            if (t == null) return false;
-            hands[me].push(t);
-            return true;
-        }
+        public boolean take(@Param(gen = ThreadIdGen.class) int me) { return LaneLincheckTest.take(lane.take(), hands[me]); }
 
         @Operation
-        public Boolean give(@Param(gen = ThreadIdGen.class) int me) {
-            KThread t = hands[me].poll();
-            return t == null ? null : lane.give(t);
-        }
+        public Boolean give(@Param(gen = ThreadIdGen.class) int me) { return LaneLincheckTest.give(hands[me], lane::give); }
     }
 
     @Test
