@@ -31,10 +31,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class ModelScale {
 
-    record Run(String suite, String name, String model, long distinct, int depth, double seconds) {}
+    record Run(String suite, String name, String model, long distinct, int depth, double seconds, String when) {}
 
     /** TLC's "Finished in 41166ms", "Finished in 18s", "Finished in 19min 08s", "Finished in 01h 02min 03s". */
-    private static final Pattern FINISHED = Pattern.compile("Finished in (?:(\\d+)ms|(?:(\\d+)h )?(?:(\\d+)min )?(\\d+)s)");
+    private static final Pattern FINISHED = Pattern.compile("Finished in (?:(\\d+)ms|(?:(\\d+)h )?(?:(\\d+)min )?(\\d+)s) at \\((\\d{4}-\\d\\d-\\d\\d)");
 
     static double seconds(Matcher m) {
         if (m.group(1) != null) return Long.parseLong(m.group(1)) / 1000.0;
@@ -66,7 +66,7 @@ public final class ModelScale {
                     Matcher m = FINISHED.matcher(text);
                     if (o.verdict() != TlcOutput.Verdict.PASSED || !m.find()) continue;
                     runs.add(new Run(root.getFileName().toString(), d.getFileName().toString(), model(d), o.distinctStates(), o.depth(),
-                            seconds(m)));
+                            seconds(m), m.group(5)));
                 }
             }
         }
@@ -75,12 +75,12 @@ public final class ModelScale {
             System.exit(2);
         }
         runs.sort(Comparator.comparingLong(Run::distinct));
-        System.out.println("| runs (directory) | model | distinct states | depth | TLC time | states/s |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| run (directory) | model | distinct states | depth | TLC time | states/s | run on |");
+        System.out.println("|---|---|---|---|---|---|---|");
         XYSeriesCollection data = new XYSeriesCollection();
         for (Run r : runs) {
-            System.out.printf(Locale.ROOT, "| `%s/%s` | %s | %,d | %d | %.1f s | %,.0f |%n", r.suite(), r.name(), r.model(), r.distinct(),
-                    r.depth(), r.seconds(), r.distinct() / r.seconds());
+            System.out.printf(Locale.ROOT, "| `%s/%s` | %s | %,d | %d | %.1f s | %,.0f | %s |%n", r.suite(), r.name(), r.model(),
+                    r.distinct(), r.depth(), r.seconds(), r.distinct() / r.seconds(), r.when());
             String label = r.suite() + "/" + r.name();
             XYSeries s = new XYSeries(label);
             s.add(r.distinct(), r.seconds());
@@ -106,10 +106,12 @@ public final class ModelScale {
             Path cfg = cfgs.filter(f -> f.toString().endsWith(".cfg")).findFirst().orElse(null);
             if (cfg == null) return "?";
             String text = Files.readString(cfg);
-            return count(text, "CPU") + " CPUs, " + count(text, "KThread") + " threads, " + count(text, "Identity") + " identities, "
-                    + count(text, "Call") + " calls";
+            return of(count(text, "CPU"), "CPU", "CPUs") + ", " + of(count(text, "KThread"), "thread", "threads") + ", "
+                    + of(count(text, "Identity"), "identity", "identities") + ", " + of(count(text, "Call"), "call", "calls");
         }
     }
+
+    private static String of(int n, String one, String many) { return n + " " + (n == 1 ? one : many); }
 
     private static int count(String cfg, String constant) {
         Matcher m = Pattern.compile("(?m)^\\s*" + constant + "\\s*=\\s*\\{([^}]*)}").matcher(cfg);
