@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +124,10 @@ class BlockingPrimitivesTest {
             held.release();
             assertEquals(1, done.get(10, TimeUnit.SECONDS).value());
             assertEquals(1, h.rt.counters().hookFires());
+            // the blocked thread, a worker once the hook fired, reports its wake-up, then finishes
+            List<String> steps = h.actionsOf(blocking.get().id());
+            assertEquals(List.of("Submit", "HookFire", "ReturnToUser", "WorkerWake", "WorkerFinish", "Reap"), steps, kind);
+            assertEquals(List.of("Submit", "CompleteInline"), h.actionsOf(quick.get().id()), kind);
         }
     }
 

@@ -69,10 +69,12 @@ class TraceEventsTest {
             Identity u = h.rt.newIdentity("u");
             CallHandle<Integer> nb = submit(h, u, CallFlags.NONBLOCK, () -> { Blocking.sleep(Duration.ofMillis(1)); return 3; });
             assertEquals(Outcome.EAGAIN, nb.outcome());
+            assertTrue(nb.isDone(), "an EAGAIN call is done when its handler runs");
             assertEquals(List.of("Submit", "Allocate", "WouldBlock"), h.actionsOf(nb.id()));
             assertTrue(event(h, nb.id(), "WouldBlock").contains("\"outcome\":\"EAGAIN\""));
             CallHandle<Integer> atomic = submit(h, u, CallFlags.ATOMIC, () -> 4);
             assertEquals(List.of("Submit"), h.actionsOf(atomic.id()));
+            assertTrue(atomic.isDone());
             assertTrue(event(h, atomic.id(), "Submit").contains("\"reason\":\"NO_SPARE\""));
             // the limit: one call in flight (a pending stage), the next is refused at Submit
             CompletableFuture<Integer> stage = new CompletableFuture<>();
@@ -83,6 +85,7 @@ class TraceEventsTest {
             });
             done(hs.get(1));
             assertEquals(EagainReason.LIMIT, hs.get(1).eagainReason());
+            assertTrue(hs.get(1).isDone());
             assertTrue(event(h, hs.get(1).id(), "Submit").contains("\"reason\":\"LIMIT\""));
             stage.complete(6);
             done(hs.get(0));
@@ -120,6 +123,37 @@ class TraceEventsTest {
             assertTrue(h.actions().contains("AwaitInterrupted"), h.actions().toString());
             stage.complete(1);
             done(ref.get());
+        }
+    }
+
+    @Test
+    void flagsAreNamedInTracesAsTheSpecNamesThem() {
+        assertEquals("", CallFlags.names(CallFlags.NONE));
+        assertEquals("NONBLOCK", CallFlags.names(CallFlags.NONBLOCK));
+        assertEquals("ATOMIC", CallFlags.names(CallFlags.ATOMIC));
+        assertEquals("NONBLOCK,ATOMIC", CallFlags.names(CallFlags.NONBLOCK | CallFlags.ATOMIC));
+    }
+
+    @Test
+    void callIdsAreUniqueAndIncreasePerIdentityWithTracingOnOrOff() {
+        for (boolean traced : new boolean[] {true, false}) {
+            AsysRuntime.Builder b = AsysRuntime.builder();
+            if (traced) b.traceSink(line -> { });
+            try (AsysRuntime rt = b.build()) {
+                Identity u = rt.newIdentity("u"), v = rt.newIdentity("v");
+                List<Long> ids = new ArrayList<>();
+                for (Identity w : List.of(u, v)) {
+                    List<CallHandle<Integer>> hs = new ArrayList<>();
+                    Harness.onLoop(w, () -> { for (int i = 0; i < 3; i++) hs.add(w.submit(() -> 1, r -> { })); });
+                    for (int i = 0; i < hs.size(); i++) {
+                        assertTrue(hs.get(i).id() >= 1);
+                        if (i > 0) assertTrue(hs.get(i).id() > hs.get(i - 1).id(), "increasing: " + hs);
+                        ids.add(hs.get(i).id());
+                    }
+                }
+                assertEquals(ids.size(), new java.util.HashSet<>(ids).size(), "unique: " + ids);
+                if (traced) assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), ids, "dense with tracing on (the spec's Call set)");
+            }
         }
     }
 
