@@ -24,7 +24,7 @@ help:
 	@echo "  make fuzz        the JQF campaign on the workload generator (FUZZ_TIME=10m by default);"
 	@echo "                   keeps its corpus in property-tests/fuzz-corpus; prints"
 	@echo "                   'fuzz: N executions, F failures, R execs/s' and how to reproduce each failure"
-	@echo "  make bench       the JMH benchmarks, quick profile (about 5 minutes): asys against a direct"
+	@echo "  make bench       the JMH benchmarks, quick profile (about 3 minutes): asys against a direct"
 	@echo "                   call, Vert.x, ForkJoinPool, CompletableFuture, virtual threads (on JDK 25 if"
 	@echo "                   found; ASYS_JDK25=DIR to name one); writes bench/results/quick.json, the"
 	@echo "                   plots, and the README's tables; ends with"
