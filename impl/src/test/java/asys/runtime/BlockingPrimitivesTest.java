@@ -125,8 +125,7 @@ class BlockingPrimitivesTest {
             assertEquals(1, done.get(10, TimeUnit.SECONDS).value());
             assertEquals(1, h.rt.counters().hookFires());
             // the blocked thread, a worker once the hook fired, reports its wake-up, then finishes
-            List<String> steps = h.actionsOf(blocking.get().id());
-            assertEquals(List.of("Submit", "HookFire", "ReturnToUser", "WorkerWake", "WorkerFinish", "Reap"), steps, kind);
+            h.assertBlockingSteps(blocking.get().id(), List.of("Submit", "HookFire", "WorkerWake", "WorkerFinish", "Reap"));
             assertEquals(List.of("Submit", "CompleteInline"), h.actionsOf(quick.get().id()), kind);
         }
     }

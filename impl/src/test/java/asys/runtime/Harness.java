@@ -68,6 +68,21 @@ final class Harness implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Checks a blocking call's steps: the blocked thread's own steps in order ({@code workerSteps},
+     * from Submit to Reap), and the spare's ReturnToUser once, after HookFire and before Reap. The
+     * spare and the worker run at once after HookFire, so their steps interleave either way.
+     */
+    void assertBlockingSteps(long call, List<String> workerSteps) {
+        List<String> all = actionsOf(call);
+        List<String> own = new ArrayList<>(all);
+        own.remove("ReturnToUser");
+        org.junit.jupiter.api.Assertions.assertEquals(workerSteps, own, "steps of call " + call + ": " + all);
+        int back = all.indexOf("ReturnToUser");
+        assertTrue(back > all.indexOf("HookFire") && back < all.indexOf("Reap") && back == all.lastIndexOf("ReturnToUser"),
+                "ReturnToUser once, between HookFire and Reap: " + all);
+    }
+
     static String field(String line, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":(\"([^\"]*)\"|(-?\\d+))").matcher(line);
         if (!m.find()) return null;

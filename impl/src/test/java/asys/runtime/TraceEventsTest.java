@@ -55,8 +55,7 @@ class TraceEventsTest {
             gate.awaitBlocked(1);
             gate.open();
             CallHandle<Integer> x = done(ref.get());
-            assertEquals(List.of("Submit", "HookFire", "ReturnToUser", "WorkerWake", "WorkerBlock", "WorkerWake", "WorkerFinish", "Reap"),
-                    h.actionsOf(x.id()));
+            h.assertBlockingSteps(x.id(), List.of("Submit", "HookFire", "WorkerWake", "WorkerBlock", "WorkerWake", "WorkerFinish", "Reap"));
             String fire = event(h, x.id(), "HookFire");
             assertEquals(Harness.field(event(h, x.id(), "Submit"), "spare"), Harness.field(fire, "spare"));
             assertTrue(fire.contains("\"hook\":false"), fire);
