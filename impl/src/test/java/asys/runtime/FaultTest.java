@@ -76,9 +76,7 @@ class FaultTest {
             assertTrue(uncaught.get(0).getMessage().contains("no more threads"));
         }
         f.fail.set(false);  // the factory recovers: calls get spares again
-        CallHandle<Integer> later = done(submitFromLoop(u, () -> { Blocking.sleep(Duration.ofMillis(1)); return 4; }));
-        assertEquals(Outcome.IN_PROGRESS, later.outcome());
-        assertEquals(4, later.value());
+        assertABlockingCallIsHandedOver(u, 4);
         assertTrue(rt.close(Duration.ofSeconds(10)));
         assertCountersAddUp(rt, 4);
     }
@@ -103,9 +101,7 @@ class FaultTest {
         assertEquals(Outcome.IN_PROGRESS, h.outcome());
         assertInstanceOf(InterruptedException.class, h.error());
         // The loop goes on and the spares still serve: a blocking call is handed over as before.
-        CallHandle<Integer> next = done(submitFromLoop(u, () -> { Blocking.sleep(Duration.ofMillis(1)); return 7; }));
-        assertEquals(Outcome.IN_PROGRESS, next.outcome());
-        assertEquals(7, next.value());
+        assertABlockingCallIsHandedOver(u, 7);
         assertTrue(rt.close(Duration.ofSeconds(10)));
         assertCountersAddUp(rt, 2);
     }
@@ -198,6 +194,13 @@ class FaultTest {
             assertEquals(submitted.get(), delivered.get(), "round " + round + ": every accepted call delivered once");
             assertCountersAddUp(rt, submitted.get());
         }
+    }
+
+    /** A call that blocks still gets a spare: IN_PROGRESS, with its value. */
+    private static void assertABlockingCallIsHandedOver(Identity u, int value) {
+        CallHandle<Integer> h = done(submitFromLoop(u, () -> { Blocking.sleep(Duration.ofMillis(1)); return value; }));
+        assertEquals(Outcome.IN_PROGRESS, h.outcome());
+        assertEquals(value, h.value());
     }
 
     private static <T> CallHandle<T> submitFromLoop(Identity u, Call<T> call) {
