@@ -92,10 +92,12 @@ public final class AsysRuntime implements AutoCloseable {
         Identity u = new Identity(identityIds.incrementAndGet(), name, this, lane);
         KThread k = start(lane, KThread.State.USER);
         if (k == null) {
-            throw new IllegalStateException("cannot start identity " + name + ": thread limit " + threadLimit
-                    + " reached (each identity needs a thread of its own, and spares count too)");
+            throw new IllegalStateException("cannot start identity " + name + ": " + (threadSlotFree()
+                    ? "the thread factory gave no thread that could start (see the uncaught-error handler)"
+                    : "thread limit " + threadLimit + " reached (each identity needs a thread of its own, and spares count too)"));
         }
         identities.add(u);
+        if (closing) u.close();   // close() began after the check above and may not have seen u in the list
         u.claim(k);
         k.assign(new KThread.Assignment(u, null));
         return u;
@@ -107,7 +109,7 @@ public final class AsysRuntime implements AutoCloseable {
         for (Lane l : lanes) pooled += l.pooled();
         long quick = 0;
         for (Identity u : identities) quick += u.quickCalls();
-        return counters.snapshot(quick, alive(), pooled, ownerViolations.get());
+        return counters.snapshot(quick, alive(), pooled, ownerViolations.get(), identities.size());
     }
 
     /**
@@ -173,7 +175,7 @@ public final class AsysRuntime implements AutoCloseable {
             }
         }
         if (KThread.current() != null && KThread.current().runtime == this) return false;   // cannot wait for itself
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         exitLock.lock();
         try {
             while (alive > 0) {
@@ -185,7 +187,7 @@ public final class AsysRuntime implements AutoCloseable {
                         k.assign(KThread.Assignment.EXIT);
                     }
                 }
-                long left = deadline - System.nanoTime();
+                long left = timeout == null ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) return false;
                 try {
                     allExited.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
@@ -246,6 +248,13 @@ public final class AsysRuntime implements AutoCloseable {
             return null;
         }
         return k;
+    }
+
+    private boolean threadSlotFree() {
+        synchronized (slotInUse) {
+            for (int i = 1; i < slotInUse.length; i++) if (!slotInUse[i]) return true;
+            return false;
+        }
     }
 
     private int claimSlot() {
@@ -384,9 +393,12 @@ public final class AsysRuntime implements AutoCloseable {
         }
     }
 
-    /** Read-only counters: how calls went and what threads exist. */
+    /**
+     * Read-only counters: how calls went and what threads exist. {@code identitiesOpen}: identities
+     * made and whose loop has not ended yet (a closed identity counts until its last call is delivered).
+     */
     public record Counters(long quick, long inProgress, long eagain, long hookFires, long sparesAllocated,
-                           int threadsAlive, int sparesPooled, int ownerViolations) {
+                           int threadsAlive, int sparesPooled, int ownerViolations, int identitiesOpen) {
 
         /** The live adders behind a snapshot. */
         static final class Live {
@@ -397,9 +409,9 @@ public final class AsysRuntime implements AutoCloseable {
             final LongAdder hookFires = new LongAdder();
             final LongAdder sparesAllocated = new LongAdder();
 
-            Counters snapshot(long liveQuick, int alive, int pooled, int violations) {
+            Counters snapshot(long liveQuick, int alive, int pooled, int violations, int identitiesOpen) {
                 return new Counters(quick.sum() + liveQuick, inProgress.sum(), eagain.sum(), hookFires.sum(),
-                        sparesAllocated.sum(), alive, pooled, violations);
+                        sparesAllocated.sum(), alive, pooled, violations, identitiesOpen);
             }
         }
     }

@@ -14,7 +14,6 @@ public final class CallFlags {
     private CallFlags() {}
 
     static String names(int flags) {
-        if (flags == 0) return "";
         StringBuilder sb = new StringBuilder();
         if ((flags & NONBLOCK) != 0) sb.append("NONBLOCK");
         if ((flags & ATOMIC) != 0) sb.append(sb.length() > 0 ? "," : "").append("ATOMIC");

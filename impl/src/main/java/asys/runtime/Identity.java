@@ -430,7 +430,7 @@ public final class Identity implements AutoCloseable {
      * Posts x's completion and wakes the carrier if asleep in await. For WorkerFinish, the worker
      * goes back to its pool (or exits) in the same step, as the spec's WorkerFinish does.
      */
-    private void post(CallRecord<?> x, String action, KThread worker) {
+    void post(CallRecord<?> x, String action, KThread worker) {
         boolean parkInStep = worker != null;
         if (Fault.POOL_BEFORE_POST && worker != null) {
             worker.parkedAtFinish = runtime.park(worker);   // back in the pool first...
@@ -458,7 +458,7 @@ public final class Identity implements AutoCloseable {
     }
 
     /** Reap: takes one completion, or null. */
-    private CallRecord<?> reap(KThread me) {
+    CallRecord<?> reap(KThread me) {
         if (!posted) return null;
         lock.lock();
         try {
@@ -476,7 +476,7 @@ public final class Identity implements AutoCloseable {
      * spec's Await; a post wakes it (in the post's step). Woken by a new task instead, it is the
      * spec's AwaitInterrupted: back to user code with the queue still empty.
      */
-    private void await(KThread me) {
+    void await(KThread me) {
         lock.lock();
         try {
             boolean awaiting = false;

@@ -117,7 +117,7 @@ final class KThread implements Runnable {
         }
     }
 
-    private Assignment awaitAssignment() {
+    Assignment awaitAssignment() {
         Assignment a;
         // Spin a little before parking: a thread that has just come back to its pool is the first
         // a Submit takes (the pool is last in, first out), and waking a parked thread costs far
@@ -132,14 +132,12 @@ final class KThread implements Runnable {
         return a;
     }
 
-    /** Hands work to this parked thread (from another thread). */
+    /** Hands work to this parked thread (from another thread). The write comes before the unpark:
+     *  the other order can wake the thread before there is work, and it parks again for good. */
     void assign(Assignment a) {
         assignment = a;
         LockSupport.unpark(thread);
     }
-
-    /** True when the hook is set: this thread runs a call inline for its identity. */
-    boolean hookSet() { return spare != null; }
 
     /**
      * Called by a blocking primitive on this thread just before it really blocks (its
@@ -189,5 +187,5 @@ final class KThread implements Runnable {
     }
 
     @Override
-    public String toString() { return "KThread " + id + " (" + state + ", lane " + lane.id + ")"; }
+    public String toString() { return "KThread " + id + " (" + state() + ", lane " + lane.id + ")"; }
 }

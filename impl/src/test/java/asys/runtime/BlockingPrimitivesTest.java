@@ -149,6 +149,23 @@ class BlockingPrimitivesTest {
         Blocking.sleep(Duration.ZERO);
     }
 
+    @org.junit.jupiter.api.Test
+    void insideACallWaitsThatNeedNotBlockReturnAtOnceWithTheirValueAndFireNothing() {
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            AtomicReference<CallHandle<Integer>> x = new AtomicReference<>();
+            onLoop(u, () -> x.set(u.submit(() -> {
+                Blocking.sleep(Duration.ZERO);
+                Blocking.sleep(Duration.ofMillis(-1));
+                return Blocking.get(CompletableFuture.completedFuture(40)) + Blocking.await(CompletableFuture.completedStage(2));
+            }, r -> { })));
+            CallHandle<Integer> done = Harness.done(x.get());
+            assertEquals(Outcome.QUICK, done.outcome());
+            assertEquals(42, done.value());
+            assertEquals(List.of("Submit", "CompleteInline"), h.actionsOf(done.id()));
+        }
+    }
+
     /** A lock held by a thread of the test's until released. */
     static final class LockHolder {
         final ReentrantLock lock = new ReentrantLock();

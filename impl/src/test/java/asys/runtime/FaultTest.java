@@ -2,6 +2,8 @@ package asys.runtime;
 
 import static asys.runtime.Harness.done;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -153,7 +155,7 @@ class FaultTest {
             hs.add(u.submit(() -> Blocking.await(gate), r -> { }));                  // in flight while closing
             hs.add(u.submit(() -> "quick", r -> {
                 // close(Duration) on the loop itself cannot wait for the loop: it must not hang
-                closedInside.complete(rt.close(Duration.ofMillis(50)));
+                closedInside.complete(rt.close(Duration.ofSeconds(60)));
             }));
         });
         assertEquals(Boolean.FALSE, closedInside.get(10, TimeUnit.SECONDS), "a close from the loop cannot finish while the loop waits in it");
@@ -207,5 +209,107 @@ class FaultTest {
         AtomicReference<CallHandle<T>> h = new AtomicReference<>();
         Harness.onLoop(u, () -> h.set(u.submit(call, r -> { })));
         return h.get();
+    }
+
+    @Test
+    void closeWithoutATimeoutFromATaskStartsClosingAndReturnsAtOnce() throws Exception {
+        AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1).build();
+        Identity u = rt.newIdentity("u");
+        CompletableFuture<Boolean> returned = new CompletableFuture<>();
+        u.execute(() -> {
+            rt.close();   // waiting here would wait for this very thread
+            returned.complete(rt.isClosed());
+        });
+        assertEquals(Boolean.TRUE, returned.get(10, TimeUnit.SECONDS));
+        assertTrue(rt.close(Duration.ofSeconds(10)));
+        assertCountersAddUp(rt, 0);
+    }
+
+    @Test
+    void aThreadInterruptedWhileClosingReturnsWithItsInterruptFlagSetAndClosingGoesOn() throws Exception {
+        AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1).build();
+        Identity u = rt.newIdentity("u");
+        Harness.Gate gate = new Harness.Gate();
+        AtomicReference<CallHandle<Integer>> blocked = new AtomicReference<>();
+        Harness.onLoop(u, () -> blocked.set(u.submit(() -> { gate.pass(); return 7; }, r -> { })));
+        gate.awaitBlocked(1);
+        for (boolean withTimeout : new boolean[] {false, true}) {
+            CompletableFuture<String> result = new CompletableFuture<>();
+            Thread closer = new Thread(() -> {
+                String r = withTimeout ? String.valueOf(rt.close(Duration.ofSeconds(60))) : "returned";
+                if (!withTimeout) rt.close();
+                result.complete(r + ", interrupted " + Thread.currentThread().isInterrupted());
+            });
+            closer.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (closer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) Thread.sleep(1);
+            closer.interrupt();
+            assertEquals((withTimeout ? "false" : "returned") + ", interrupted true", result.get(10, TimeUnit.SECONDS));
+        }
+        assertTrue(rt.isClosed());
+        gate.open();
+        assertEquals(7, done(blocked.get()).value(), "the call in flight still gets its outcome");
+        assertTrue(rt.close(Duration.ofSeconds(10)));
+        assertCountersAddUp(rt, 1);
+    }
+
+    @Test
+    void aThreadFactoryThatFailsGivesBackTheThreadSlotItWasOffered() {
+        Factory f = new Factory();
+        List<String> uncaught = new ArrayList<>();
+        AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1).threadLimit(2).threadFactory(f)
+                .uncaughtErrorHandler((what, t) -> { synchronized (uncaught) { uncaught.add(what); } }).build();
+        f.fail.set(true);
+        var e = assertThrows(IllegalStateException.class, () -> rt.newIdentity("u"));
+        assertTrue(e.getMessage().contains("the thread factory gave no thread"), e.getMessage());
+        f.fail.set(false);
+        Identity u = rt.newIdentity("u");   // the one slot left is free again
+        assertABlockingCallIsHandedOver(u, 1);
+        assertTrue(rt.close(Duration.ofSeconds(10)));
+        assertCountersAddUp(rt, 1);
+        synchronized (uncaught) {
+            assertEquals(List.of("thread factory failed"), uncaught);
+        }
+    }
+
+    @Test
+    void aThreadThatCannotStartIsReportedAndLeavesNoThreadCounted() throws Exception {
+        Thread used = new Thread(() -> { });
+        used.start();
+        used.join();
+        AtomicBoolean giveUsed = new AtomicBoolean();
+        Factory good = new Factory();
+        List<String> uncaught = new ArrayList<>();
+        AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1)
+                .threadFactory(r -> giveUsed.get() ? used : good.newThread(r))
+                .uncaughtErrorHandler((what, t) -> { synchronized (uncaught) { uncaught.add(what + ": " + t); } }).build();
+        int before = rt.counters().threadsAlive();
+        giveUsed.set(true);   // a thread that has already run cannot be started again
+        var e = assertThrows(IllegalStateException.class, () -> rt.newIdentity("u"));
+        assertTrue(e.getMessage().contains("cannot start identity u"), e.getMessage());
+        assertEquals(before, rt.counters().threadsAlive());
+        synchronized (uncaught) {
+            assertEquals(1, uncaught.size());
+            assertTrue(uncaught.get(0).startsWith("cannot start a runtime thread: java.lang.IllegalThreadStateException"), uncaught.get(0));
+        }
+        giveUsed.set(false);
+        assertABlockingCallIsHandedOver(rt.newIdentity("v"), 2);
+        assertTrue(rt.close(Duration.ofSeconds(10)), "no thread that never started is waited for");
+        assertCountersAddUp(rt, 1);
+    }
+
+    @Test
+    void aBuildThatFailsPartWayEndsTheSparesItHadStarted() throws Exception {
+        Factory f = new Factory();
+        AtomicInteger asked = new AtomicInteger();
+        var e = assertThrows(IllegalStateException.class, () -> AsysRuntime.builder().lanes(1).spareCapacity(3)
+                .threadFactory(r -> asked.incrementAndGet() <= 2 ? f.newThread(r) : null)
+                .uncaughtErrorHandler((w, t) -> { }).build());
+        assertTrue(e.getMessage().contains("cannot preallocate spare 2 of lane 0"), e.getMessage());
+        assertEquals(2, f.made.size());
+        for (Thread t : f.made) {
+            t.join(10_000);
+            assertFalse(t.isAlive(), t + " was started for the failed build and must have ended");
+        }
     }
 }

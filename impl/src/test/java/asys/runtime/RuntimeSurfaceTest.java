@@ -20,9 +20,12 @@ class RuntimeSurfaceTest {
     @Test
     void countersAddUpWhileRunningAndStayExactAfterClose() throws Exception {
         AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(2).build();
+        assertFalse(rt.isClosed());
         assertEquals(2, rt.counters().sparesPooled());
         assertEquals(2, rt.counters().threadsAlive());
+        assertEquals(0, rt.counters().identitiesOpen());
         Identity u = rt.newIdentity("u");
+        assertEquals(1, rt.counters().identitiesOpen());
         AtomicReference<CallHandle<Integer>> blocked = new AtomicReference<>();
         Harness.onLoop(u, () -> {
             for (int i = 0; i < 5; i++) u.submit(() -> 1, r -> { });
@@ -40,9 +43,45 @@ class RuntimeSurfaceTest {
         assertEquals(1, c.inProgress());
         assertEquals(0, c.threadsAlive());
         assertEquals(0, c.sparesPooled());
+        assertEquals(0, c.identitiesOpen());
         assertTrue(u.isClosed());
         assertTrue(rt.isClosed());
         assertTrue(u.ended().isDone());
+    }
+
+    @Test
+    void anIdentityClosedAloneStopsCountingOnceItsLoopHasEndedAndItsQuickCallsStillCount() {
+        try (AsysRuntime rt = AsysRuntime.builder().build()) {
+            Identity u = rt.newIdentity("u");
+            Identity v = rt.newIdentity("v");
+            Harness.onLoop(u, () -> u.submit(() -> 1, r -> { }));
+            Harness.onLoop(u, () -> { });
+            u.close();
+            u.ended().orTimeout(10, TimeUnit.SECONDS).join();
+            AsysRuntime.Counters c = rt.counters();
+            assertEquals(1, c.identitiesOpen(), "v is open, u has ended: " + c);
+            assertEquals(1, c.quick(), "u's QUICK call counts after u ended: " + c);
+            assertFalse(v.isClosed());
+        }
+    }
+
+    @Test
+    void countersCanBeReadFromATaskAndTheRuntimeStillClosesEveryThread() throws Exception {
+        AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1).build();
+        Identity u = rt.newIdentity("u");
+        CompletableFuture<AsysRuntime.Counters> inTask = new CompletableFuture<>();
+        u.execute(() -> inTask.complete(rt.counters()));
+        assertEquals(2, inTask.get(10, TimeUnit.SECONDS).threadsAlive());
+        assertTrue(rt.close(Duration.ofSeconds(10)), "reading counters on a runtime thread leaves no lock held");
+        assertEquals(0, rt.counters().threadsAlive());
+    }
+
+    @Test
+    void withoutATraceSinkTraceLayoutDoesNothing() {
+        try (AsysRuntime rt = AsysRuntime.builder().build()) {
+            rt.newIdentity("u");
+            rt.traceLayout();
+        }
     }
 
     @Test

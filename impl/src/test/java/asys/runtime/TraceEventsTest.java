@@ -2,6 +2,7 @@ package asys.runtime;
 
 import static asys.runtime.Harness.done;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringWriter;
@@ -42,6 +43,7 @@ class TraceEventsTest {
             String ci = event(h, x.id(), "CompleteInline");
             assertEquals(Harness.field(event(h, x.id(), "Submit"), "spare"), Harness.field(ci, "spare"));
             assertTrue(ci.contains("\"hook\":false"), ci);
+            assertTrue(!ci.contains("outcome"), "CompleteInline has no outcome field (QUICK is implied): " + ci);
         }
     }
 
@@ -71,6 +73,8 @@ class TraceEventsTest {
             assertTrue(nb.isDone(), "an EAGAIN call is done when its handler runs");
             assertEquals(List.of("Submit", "Allocate", "WouldBlock"), h.actionsOf(nb.id()));
             assertTrue(event(h, nb.id(), "WouldBlock").contains("\"outcome\":\"EAGAIN\""));
+            assertEquals(Harness.field(event(h, nb.id(), "Allocate"), "spare"), Harness.field(event(h, nb.id(), "WouldBlock"), "spare"),
+                    "WouldBlock names the spare it gives back");
             CallHandle<Integer> atomic = submit(h, u, CallFlags.ATOMIC, () -> 4);
             assertEquals(List.of("Submit"), h.actionsOf(atomic.id()));
             assertTrue(atomic.isDone());
@@ -106,6 +110,62 @@ class TraceEventsTest {
             }
             assertTrue(layout.matches(".*\"pooled\":\\[\\[\\d+,0],\\[\\d+,1]].*"), layout);
             assertTrue(layout.matches(".*\"carriers\":\\[\\[" + u.id() + ",\\d+,0]].*"), layout);
+        }
+    }
+
+    @Test
+    void theLayoutListsEveryCarrier() {
+        try (Harness h = new Harness(b -> b.lanes(2).spareCapacity(1))) {
+            Identity u = h.rt.newIdentity("u");
+            Identity v = h.rt.newIdentity("v");
+            Harness.onLoop(u, () -> { });
+            Harness.onLoop(v, () -> { });
+            h.rt.traceLayout();
+            String layout = h.trace.get(h.trace.size() - 1);
+            assertTrue(layout.matches(".*\"carriers\":\\[\\[" + u.id() + ",\\d+,0],\\[" + v.id() + ",\\d+,1]].*"), layout);
+        }
+    }
+
+    @Test
+    void aLoopIdleWithNoCallOutstandingSleepsWithoutWritingAwait() throws Exception {
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            Harness.onLoop(u, () -> { });
+            Thread.sleep(20);            // the loop sleeps: nothing to do, nothing outstanding
+            Harness.onLoop(u, () -> { });
+            assertTrue(!h.actions().contains("Await") && !h.actions().contains("AwaitInterrupted"), h.actions().toString());
+        }
+    }
+
+    @Test
+    void aWorkerWaitingForItsStageWritesWorkerBlockAndWorkerWakeOnlyWhenTheStageIsPending() throws Exception {
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            Harness.Gate gate = new Harness.Gate();
+            AtomicReference<CallHandle<Integer>> ready = new AtomicReference<>(), pending = new AtomicReference<>();
+            Harness.onLoop(u, () -> ready.set(u.submitStage(CallFlags.NONE, () -> {
+                gate.pass();                                   // the hook fires here
+                return CompletableFuture.completedFuture(1);  // the worker need not wait for this
+            }, r -> { })));
+            gate.awaitBlocked(1);
+            gate.open();
+            assertEquals(1, done(ready.get()).value());
+            h.assertBlockingSteps(ready.get().id(), List.of("Submit", "HookFire", "WorkerWake", "WorkerFinish", "Reap"));
+
+            CompletableFuture<Integer> io = new CompletableFuture<>();
+            Harness.onLoop(u, () -> pending.set(u.submitStage(CallFlags.NONE, () -> {
+                gate.pass();
+                return io;                                     // the worker waits for this one
+            }, r -> { })));
+            gate.awaitBlocked(1);
+            gate.open();
+            long id = pending.get().id();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (h.actionsOf(id).stream().filter("WorkerBlock"::equals).count() < 1 && System.nanoTime() < deadline) Thread.sleep(1);
+            IllegalStateException failure = new IllegalStateException("io failed");
+            io.completeExceptionally(failure);
+            assertSame(failure, done(pending.get()).error());
+            h.assertBlockingSteps(id, List.of("Submit", "HookFire", "WorkerWake", "WorkerBlock", "WorkerWake", "WorkerFinish", "Reap"));
         }
     }
 
@@ -160,11 +220,11 @@ class TraceEventsTest {
     void aWriterSinkGetsOneEscapedJsonLinePerEvent() {
         StringWriter out = new StringWriter();
         Tracer t = new Tracer(TraceSink.to(out));
-        t.emit("Submit", "thread", 1, "flags", "a\"b\\c\n\u0001", "spare", null);
+        t.emit("Submit", "thread", 1, "flags", "a\"b\\c\n\u0001 \u001f~", "spare", null);
         t.emitRaw("Layout", "\"format\":1");
         String[] lines = out.toString().split("\n");
         assertEquals(2, lines.length);
-        assertTrue(lines[0].contains("\"flags\":\"a\\\"b\\\\c\\u000a\\u0001\""), lines[0]);
+        assertTrue(lines[0].contains("\"flags\":\"a\\\"b\\\\c\\u000a\\u0001 \\u001f~\""), lines[0]);
         assertTrue(!lines[0].contains("spare"), "absent fields are left out: " + lines[0]);
         assertTrue(lines[1].startsWith("{\"seq\":2,\"action\":\"Layout\",\"format\":1"), lines[1]);
     }

@@ -1,0 +1,114 @@
+package asys.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jetbrains.lincheck.Lincheck;
+import org.jetbrains.lincheck.LincheckAssertionError;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lincheck's model checker on the hook's handoff, as the runtime does it: a thread in a call, its
+ * spare reserved (the hook set), blocks; HookFire clears the hook, hands the identity to the spare
+ * and wakes it, while the spare waits for its assignment (spinning first, then parked). In every
+ * interleaving the spare wakes (no lost unpark), finds itself the identity's only carrier
+ * (IdentityUnique) and sees the call IN_PROGRESS (what it returns to user space), and the blocked
+ * thread is a worker with its hook clear.
+ */
+class HookHandoffLincheckTest {
+
+    private static final int INVOCATIONS = 3_000;
+
+    @ParameterizedTest(name = "spin {0} ns")
+    @ValueSource(longs = {0, 1_000})
+    void theSpareAlwaysWakesCarryingTheIdentityAndSeesTheCallInProgress(long spinNanos) {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadLimit(1)
+                    .spinBeforePark(Duration.ofNanos(spinNanos)).build();   // no thread started
+            Lane lane = new Lane(0, 1);
+            Identity u = new Identity(1, "u", rt, lane);
+            CallRecord<Integer> x = new CallRecord<>(1, u, 0, () -> 1, null, r -> { });
+            KThread caller = new KThread(1, lane, rt, KThread.State.IN_CALL);
+            KThread spare = new KThread(2, lane, rt, KThread.State.RESERVED);
+            List<Object> seen = Collections.synchronizedList(new ArrayList<>());
+            Thread spareThread = new Thread(() -> {
+                KThread.Assignment a = spare.awaitAssignment();
+                seen.add(a.identity());
+                seen.add(a.call());
+                seen.add(u.isCarrier(Thread.currentThread()));
+                seen.add(a.call().outcome());
+            });
+            Thread callerThread = new Thread(() -> {
+                caller.spare = spare;        // Submit: the hook is set, the spare reserved
+                caller.carrying = u;
+                caller.current = x;
+                u.claim(caller);
+                spareThread.start();         // the spare is already parked in the real runtime
+                caller.hookFire();           // the call would block
+            });
+            spare.thread = spareThread;
+            caller.thread = callerThread;
+            callerThread.start();
+            join(callerThread);
+            join(spareThread);
+            assertEquals(List.of(u, x, true, Outcome.IN_PROGRESS), seen);
+            assertSame(spare, u.carrier());
+            assertEquals(null, caller.spare, "the hook is clear");
+            assertEquals(KThread.State.WORKER, caller.state());
+            assertEquals(0, rt.ownerViolations());
+        });
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * The teeth: the same handoff with its last two steps swapped, so that the spare is woken
+     * before the identity is handed to it. In some interleaving the spare runs while the blocked
+     * thread still owns the identity (IdentityUnique broken), and the model checker must find it.
+     */
+    @Test
+    void aHandoffThatWakesTheSpareBeforeHandingItTheIdentityIsCaught() {
+        LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadLimit(1)
+                    .spinBeforePark(Duration.ZERO).build();
+            Lane lane = new Lane(0, 1);
+            Identity u = new Identity(1, "u", rt, lane);
+            CallRecord<Integer> x = new CallRecord<>(1, u, 0, () -> 1, null, r -> { });
+            KThread caller = new KThread(1, lane, rt, KThread.State.IN_CALL);
+            KThread spare = new KThread(2, lane, rt, KThread.State.RESERVED);
+            List<Object> seen = Collections.synchronizedList(new ArrayList<>());
+            Thread spareThread = new Thread(() -> {
+                spare.awaitAssignment();
+                seen.add(u.isCarrier(Thread.currentThread()));
+            });
+            Thread callerThread = new Thread(() -> {
+                u.claim(caller);
+                spareThread.start();
+                x.decide(Outcome.IN_PROGRESS, null);
+                spare.assign(new KThread.Assignment(u, x));   // woken first...
+                u.transferOwner(caller, spare);               // ...handed the identity after
+            });
+            spare.thread = spareThread;
+            caller.thread = callerThread;
+            callerThread.start();
+            join(callerThread);
+            join(spareThread);
+            assertEquals(List.of(true), seen, "the spare woke as the identity's only carrier");
+        }));
+        assertTrue(e.getMessage().contains("the spare woke as the identity's only carrier"), e.getMessage());
+    }
+}
