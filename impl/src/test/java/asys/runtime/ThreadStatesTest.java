@@ -95,6 +95,26 @@ class ThreadStatesTest {
         }
     }
 
+    @ParameterizedTest(name = "traced={0}")
+    @ValueSource(booleans = {false, true})
+    void aLoopAsleepInAwaitIsWokenByAMachineCompletionAlone(boolean traced) throws Exception {
+        try (AsysRuntime rt = runtime(traced, b -> b.lanes(1).spareCapacity(1))) {
+            Identity u = rt.newIdentity("u");
+            AtomicReference<KThread> carrier = new AtomicReference<>();
+            java.util.concurrent.CompletableFuture<Integer> io = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CountDownLatch handled = new java.util.concurrent.CountDownLatch(1);
+            Harness.onLoop(u, () -> {
+                carrier.set(KThread.current());
+                u.submitStage(CallFlags.NONE, () -> io, r -> handled.countDown());
+            });
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (carrier.get().state() != KThread.State.AWAITING && System.nanoTime() < deadline) Thread.sleep(1);
+            assertEquals(KThread.State.AWAITING, carrier.get().state(), "the loop sleeps with its call outstanding");
+            io.complete(1);   // nothing else wakes it: no task, no future asked for
+            assertTrue(handled.await(10, java.util.concurrent.TimeUnit.SECONDS), "the post woke the loop");
+        }
+    }
+
     @Test
     void everyThreadTheRuntimeStartedIsExitedOnceItIsClosed() {
         AsysRuntime rt = runtime(false, b -> b.lanes(1).spareCapacity(1));
