@@ -11,12 +11,15 @@ import java.util.regex.Pattern;
 /**
  * {@code make mutation}'s last step: reads PIT's {@code mutations.xml} and prints the surviving
  * mutants (class, line, method, what was changed), then
- * {@code mutation: K killed of M mutants, S survived, N no coverage; score P %}. Exit 2 when the
- * report is missing or unreadable.
+ * {@code mutation: K killed of M mutants, S survived, N no coverage; score P %}. Exit 1 when the
+ * score is below the goal (85 %, or the second argument), 2 when the report is missing or unreadable.
  */
 public final class MutationSummary {
 
     private static final Pattern MUTATION = Pattern.compile("<mutation\\b[^>]*\\bstatus='([A-Z_]+)'[^>]*>(.*?)</mutation>", Pattern.DOTALL);
+
+    /** Issue 7's goal for the runtime's mutation score, in percent. */
+    static final double DEFAULT_GOAL = 85.0;
 
     private MutationSummary() {}
 
@@ -26,14 +29,26 @@ public final class MutationSummary {
     }
 
     public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) System.exit(code);
+    }
+
+    /** The whole of main, with its streams given; returns the exit code. */
+    static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
         Path report = Path.of(args.length > 0 ? args[0] : "impl/target/pit-reports/mutations.xml");
+        double goal;
+        try {
+            goal = args.length > 1 ? Double.parseDouble(args[1]) : DEFAULT_GOAL;
+        } catch (NumberFormatException e) {
+            err.println("mutation: the goal must be a percentage such as 85, got '" + args[1] + "'");
+            return 2;
+        }
         String xml;
         try {
             xml = Files.readString(report);
         } catch (IOException e) {
-            System.err.println("mutation: no PIT report at " + report + " (" + e.getMessage() + "): did PIT run?");
-            System.exit(2);
-            return;
+            err.println("mutation: no PIT report at " + report + " (" + e.getMessage() + "): did PIT run?");
+            return 2;
         }
         Map<String, Integer> byStatus = new TreeMap<>();
         int total = 0;
@@ -50,16 +65,19 @@ public final class MutationSummary {
             }
         }
         if (total == 0) {
-            System.err.println("mutation: " + report + " lists no mutants");
-            System.exit(2);
+            err.println("mutation: " + report + " lists no mutants");
+            return 2;
         }
         int killed = byStatus.getOrDefault("KILLED", 0), timedOut = byStatus.getOrDefault("TIMED_OUT", 0);
         int memory = byStatus.getOrDefault("MEMORY_ERROR", 0), runError = byStatus.getOrDefault("RUN_ERROR", 0);
         int survived = byStatus.getOrDefault("SURVIVED", 0), noCoverage = byStatus.getOrDefault("NO_COVERAGE", 0);
         int detected = killed + timedOut + memory + runError;   // PIT counts these as detected
-        System.out.print(survivors);
-        System.out.println("  by status: " + byStatus);
-        System.out.printf("mutation: %d killed of %d mutants, %d survived, %d no coverage; score %.1f %%%n",
-                detected, total, survived, noCoverage, 100.0 * detected / total);
+        out.print(survivors);
+        double score = 100.0 * detected / total;
+        out.println("  by status: " + byStatus);
+        out.printf("  goal: %.1f %%, %s%n", goal, score >= goal ? "met" : "NOT met");
+        out.printf("mutation: %d killed of %d mutants, %d survived, %d no coverage; score %.1f %%%n",
+                detected, total, survived, noCoverage, score);
+        return score < goal ? 1 : 0;
     }
 }
