@@ -31,13 +31,11 @@ class HookHandoffLincheckTest {
     @ValueSource(longs = {0, 1_000})
     void theSpareAlwaysWakesCarryingTheIdentityAndSeesTheCallInProgress(long spinNanos) {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadLimit(1)
-                    .spinBeforePark(Duration.ofNanos(spinNanos)).build();   // no thread started
-            Lane lane = new Lane(0, 1);
-            Identity u = new Identity(1, "u", rt, lane);
-            CallRecord<Integer> x = new CallRecord<>(1, u, 0, () -> 1, null, r -> { });
-            KThread caller = new KThread(1, lane, rt, KThread.State.IN_CALL);
-            KThread spare = new KThread(2, lane, rt, KThread.State.RESERVED);
+            Scene sc = new Scene(spinNanos);
+            AsysRuntime rt = sc.rt;
+            Identity u = sc.u;
+            CallRecord<Integer> x = sc.x;
+            KThread caller = sc.caller, spare = sc.spare;
             List<Object> seen = Collections.synchronizedList(new ArrayList<>());
             Thread spareThread = new Thread(() -> {
                 KThread.Assignment a = spare.awaitAssignment();
@@ -67,6 +65,24 @@ class HookHandoffLincheckTest {
         });
     }
 
+    /** A thread in a call on identity u, its spare reserved; a runtime that started no thread. */
+    private static final class Scene {
+        final AsysRuntime rt;
+        final Identity u;
+        final CallRecord<Integer> x;
+        final KThread caller, spare;
+
+        Scene(long spinNanos) {
+            rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadLimit(1)
+                    .spinBeforePark(Duration.ofNanos(spinNanos)).build();
+            Lane lane = new Lane(0, 1);
+            u = new Identity(1, "u", rt, lane);
+            x = new CallRecord<>(1, u, 0, () -> 1, null, r -> { });
+            caller = new KThread(1, lane, rt, KThread.State.IN_CALL);
+            spare = new KThread(2, lane, rt, KThread.State.RESERVED);
+        }
+    }
+
     private static void join(Thread t) {
         try {
             t.join();
@@ -83,13 +99,10 @@ class HookHandoffLincheckTest {
     @Test
     void aHandoffThatWakesTheSpareBeforeHandingItTheIdentityIsCaught() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadLimit(1)
-                    .spinBeforePark(Duration.ZERO).build();
-            Lane lane = new Lane(0, 1);
-            Identity u = new Identity(1, "u", rt, lane);
-            CallRecord<Integer> x = new CallRecord<>(1, u, 0, () -> 1, null, r -> { });
-            KThread caller = new KThread(1, lane, rt, KThread.State.IN_CALL);
-            KThread spare = new KThread(2, lane, rt, KThread.State.RESERVED);
+            Scene sc = new Scene(0);
+            Identity u = sc.u;
+            CallRecord<Integer> x = sc.x;
+            KThread caller = sc.caller, spare = sc.spare;
             List<Object> seen = Collections.synchronizedList(new ArrayList<>());
             Thread spareThread = new Thread(() -> {
                 spare.awaitAssignment();
