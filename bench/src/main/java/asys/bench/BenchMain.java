@@ -1,5 +1,7 @@
 package asys.bench;
 
+import asys.modelcheck.Jdk25;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +31,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class BenchMain {
 
-    /** One JMH run: a name, the benchmarks (a regular expression), parameters, the JVM. */
-    record Run(String name, String include, Map<String, String[]> params, boolean jdk25) {}
+    /** One JMH run: a name, the benchmarks (a regular expression), parameters, the JVM, and how many
+     *  times the profile's measured iterations it takes (rows of a few ns need more to be judged). */
+    record Run(String name, String include, Map<String, String[]> params, boolean jdk25, int iterationScale) {
+        Run(String name, String include, Map<String, String[]> params, boolean jdk25) {
+            this(name, include, params, jdk25, 1);
+        }
+    }
 
     /** The runs, each a piece of one or more scenarios. */
     static List<Run> runs() {
@@ -42,7 +49,12 @@ public final class BenchMain {
                 new Run("s3-handoff", "HandoffBench\\.", Map.of(), false),
                 new Run("s4-stall", "StallBench\\.", Map.of(), false),
                 new Run("s5-identities", "ScaleBench\\.", Map.of(), false),
-                new Run("s5-share", "CallsBench\\.(asys|vertx)$", Map.of("share", new String[] {"10", "50"}), false));
+                new Run("s5-share", "CallsBench\\.(asys|vertx)$", Map.of("share", new String[] {"10", "50"}), false),
+                new Run("s6-raw-stall", "RawStallBench\\.(plainLoop|asysWithoutAgent|asysWithAgent|vertx)$",
+                        Map.of("block", new String[] {"park", "socket"}), false),
+                new Run("s6-raw-stall-jdk25", "RawStallBench\\.(asysWithAgent|virtualThreadPerCall)$",
+                        Map.of("block", new String[] {"park", "socket", "sleep"}), true),
+                new Run("s7-agent-cost", "AgentCostBench\\.", Map.of("agent", new String[] {"off", "on"}), false, 4));
     }
 
     /** Quick: one fork, short iterations. Full: three forks, longer iterations. */
@@ -98,7 +110,7 @@ public final class BenchMain {
             Path file = out.resolve(profile.name() + "-" + run.name() + ".jmh.json");
             ChainedOptionsBuilder o = new OptionsBuilder().include(run.include()).forks(profile.forks())
                     .warmupIterations(profile.warmups()).warmupTime(profile.warmup())
-                    .measurementIterations(profile.iterations()).measurementTime(profile.measurement())
+                    .measurementIterations(profile.iterations() * run.iterationScale()).measurementTime(profile.measurement())
                     .shouldFailOnError(true).result(file.toString()).resultFormat(ResultFormatType.JSON);
             run.params().forEach(o::param);
             if (run.jdk25()) o.jvm(jdk25.path());
@@ -190,30 +202,4 @@ public final class BenchMain {
     }
 
     /** The JDK 25 for virtual threads: $ASYS_JDK25, else the usual Temurin place, else any JDK 25 under /usr/lib/jvm. */
-    record Jdk25(String path, String version, String why) {
-        static Jdk25 find() {
-            List<Path> candidates = new ArrayList<>();
-            String env = System.getenv("ASYS_JDK25");
-            if (env != null && !env.isBlank()) candidates.add(Path.of(env, "bin", "java"));
-            candidates.add(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
-            try (var dirs = Files.list(Path.of("/usr/lib/jvm"))) {
-                dirs.filter(d -> d.getFileName().toString().contains("25")).forEach(d -> candidates.add(d.resolve("bin").resolve("java")));
-            } catch (IOException e) {
-                // no /usr/lib/jvm
-            }
-            for (Path bin : candidates) {
-                if (!Files.isExecutable(bin)) continue;
-                try {
-                    Process p = new ProcessBuilder(bin.toString(), "-version").redirectErrorStream(true).start();
-                    String text = new String(p.getInputStream().readAllBytes());
-                    p.waitFor();
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("version \"(\\d+)([^\"]*)\"").matcher(text);
-                    if (m.find() && Integer.parseInt(m.group(1)) >= 25) return new Jdk25(bin.toString(), m.group(1) + m.group(2), "");
-                } catch (IOException | InterruptedException | NumberFormatException e) {
-                    // try the next
-                }
-            }
-            return new Jdk25(null, null, "looked at $ASYS_JDK25 and /usr/lib/jvm");
-        }
-    }
 }

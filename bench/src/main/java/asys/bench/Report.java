@@ -1,5 +1,7 @@
 package asys.bench;
 
+import asys.modelcheck.Jdk25;
+
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,13 +36,13 @@ final class Report {
     private final String profile;
     private final String date;
     private final BenchMain.Machine machine;
-    private final BenchMain.Jdk25 jdk25;
+    private final Jdk25 jdk25;
     private final Map<String, Collection<RunResult>> results;
     private final Path out;
     private final List<Goal> goals = new ArrayList<>();
     private final StringBuilder md = new StringBuilder();
 
-    Report(String profile, String date, BenchMain.Machine machine, BenchMain.Jdk25 jdk25,
+    Report(String profile, String date, BenchMain.Machine machine, Jdk25 jdk25,
            Map<String, Collection<RunResult>> results, Path out) {
         this.profile = profile;
         this.date = date;
@@ -115,6 +117,8 @@ final class Report {
         handoff();
         stall();
         scale();
+        rawStall();
+        agentCost();
         md.append("#### Goals\n\n| scenario | goal | measured | target | verdict |\n|---|---|---|---|---|\n");
         for (Goal g : goals) {
             md.append("| ").append(g.scenario()).append(" | ").append(g.what()).append(" | ").append(g.measured()).append(" | ")
@@ -219,6 +223,72 @@ final class Report {
                 "by " + num(asysP99 - 50) + " µs"));
     }
 
+    /** p99 of {@code method} with {@code block} in {@code run}, in µs; NaN when it did not run. */
+    private double p99(String run, String method, String block) {
+        RunResult r = find(run, method, "block", block);
+        return r == null ? Double.NaN : r.getPrimaryResult().getStatistics().getPercentile(99);
+    }
+
+    private void rawStall() {
+        md.append("#### 6. Loop stall while a call blocks 1 ms in a raw JDK call\n\n")
+                .append("The call blocks in the plain JDK (not through `Blocking`): a park, a socket read from a loopback peer ")
+                .append("that answers after 1 ms, or `Thread.sleep` (Java-level from JDK 21 on, so on JDK 25 only). ")
+                .append("The delay of a ready task queued behind it, as in scenario 4.\n\n")
+                .append("![6. Raw-block stall](bench/results/").append(profile).append("-s6.png)\n\n")
+                .append("| contender | raw block | p50 µs | p99 µs | p99.9 µs | samples |\n|---|---|---|---|---|---|\n");
+        DefaultCategoryDataset d = new DefaultCategoryDataset();
+        String[][] who = {{"s6-raw-stall", "plainLoop", "a plain loop, the call inline"},
+                {"s6-raw-stall", "asysWithoutAgent", "asys without the agent"},
+                {"s6-raw-stall", "asysWithAgent", "asys with the agent"},
+                {"s6-raw-stall", "vertx", "Vert.x 5 executeBlocking"},
+                {"s6-raw-stall-jdk25", "asysWithAgent", "asys with the agent (JDK 25)"},
+                {"s6-raw-stall-jdk25", "virtualThreadPerCall", "a virtual thread per call (JDK 25)"}};
+        for (String block : new String[] {"park", "socket", "sleep"}) {
+            for (String[] w : who) {
+                RunResult r = find(w[0], w[1], "block", block);
+                if (r == null) continue;
+                var st = r.getPrimaryResult().getStatistics();
+                md.append("| ").append(w[2]).append(" | ").append(block).append(" | ").append(num(st.getPercentile(50)))
+                        .append(" | ").append(num(st.getPercentile(99))).append(" | ").append(num(st.getPercentile(99.9)))
+                        .append(" | ").append(st.getN()).append(" |\n");
+                d.addValue(st.getPercentile(99), w[2], block);
+            }
+        }
+        md.append('\n');
+        barChart(d, "6. p99 delay of a ready task while a call blocks 1 ms in a raw JDK call", "µs (log scale)", true,
+                profile + "-s6.png");
+        for (String[] g : new String[][] {{"s6-raw-stall", "socket", "raw socket read"}, {"s6-raw-stall", "park", "LockSupport.parkNanos"},
+                {"s6-raw-stall-jdk25", "sleep", "Thread.sleep, JDK 25"}}) {
+            double p = p99(g[0], "asysWithAgent", g[1]);
+            if (Double.isNaN(p) && g[0].endsWith("jdk25")) continue;   // no JDK 25 found
+            double plain = p99("s6-raw-stall", "plainLoop", g[1].equals("sleep") ? "park" : g[1]);
+            goals.add(new Goal("6", "asys with the agent: p99 delay of a ready task, " + g[2], num(p) + " µs (plain loop "
+                    + num(plain) + " µs)", "≤ 100 µs", p <= 100, "by " + num(p - 100) + " µs"));
+        }
+    }
+
+    private void agentCost() {
+        md.append("#### 7. What the agent costs where nothing blocks\n\n")
+                .append("| operation | thread | agent off, ns | agent on, ns | on − off, ns |\n|---|---|---|---|---|\n");
+        String[][] ops = {{"UncontendedLock", "uncontended `ReentrantLock`"}, {"ParkWithPermit", "`park` with its permit there"},
+                {"CachedFileChannelRead", "`FileChannel.read` of a cached file"}};
+        for (String thread : new String[] {"unrelatedThread", "runtimeThread"}) {
+            for (String[] op : ops) {
+                RunResult off = find("s7-agent-cost", thread + op[0], "agent", "off");
+                RunResult on = find("s7-agent-cost", thread + op[0], "agent", "on");
+                if (off == null && on == null) continue;
+                double delta = score(on) - score(off);
+                md.append("| ").append(op[1]).append(" | ").append(thread.equals("runtimeThread") ? "runtime thread, in a call" : "unrelated")
+                        .append(" | ").append(pm(off)).append(" | ").append(pm(on)).append(" | ").append(num(delta)).append(" |\n");
+                if (thread.equals("unrelatedThread") && !op[0].equals("CachedFileChannelRead")) {
+                    goals.add(new Goal("7", "agent overhead on an unrelated thread: " + op[1], num(delta) + " ns", "≤ 5 ns",
+                            delta <= 5, "by " + num(delta - 5) + " ns"));
+                }
+            }
+        }
+        md.append('\n');
+    }
+
     private void scale() {
         md.append("#### 5. Scale\n\n![5. Scale: identities](bench/results/").append(profile).append("-s5-identities.png)\n")
                 .append("![5. Scale: blocking share](bench/results/").append(profile).append("-s5-share.png)\n\n");
@@ -251,7 +321,18 @@ final class Report {
 
     private final List<Runnable> charts = new ArrayList<>();
 
+    private static boolean hasPositive(DefaultCategoryDataset data) {
+        for (int i = 0; i < data.getRowCount(); i++) {
+            for (int j = 0; j < data.getColumnCount(); j++) {
+                Number v = data.getValue(i, j);
+                if (v != null && v.doubleValue() > 0) return true;
+            }
+        }
+        return false;
+    }
+
     private void barChart(DefaultCategoryDataset data, String title, String axis, boolean log, String png) {
+        if (!hasPositive(data)) return;   // nothing ran (a failed or skipped run): no plot
         charts.add(() -> {
             JFreeChart c = ChartFactory.createBarChart(title, null, axis, data, PlotOrientation.HORIZONTAL,
                     data.getRowCount() > 1, false, false);

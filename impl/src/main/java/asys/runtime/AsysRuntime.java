@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,6 +39,16 @@ public final class AsysRuntime implements AutoCloseable {
     private final Lane[] lanes;
 
     final Counters.Live counters = new Counters.Live();
+    /** The agent fires this runtime's hooks at the JDK's blocking entry points. */
+    final boolean automaticHook;
+    /** ... at file I/O entry points too (a page-cache read rarely blocks, and a handoff costs). */
+    final boolean automaticHookOnFileIo;
+    /** ... at socket writes too (a write blocks only when the peer does not read). */
+    final boolean automaticHookOnSocketWrites;
+    /** Automatic hook fires by site index (see {@link AutomaticHook#sites()}); null without the agent. */
+    private final AtomicLongArray automaticFires;
+    /** Reports loops held past the stall threshold; null when the threshold is zero. */
+    private final StallWatchdog watchdog;
     /** How long an idle thread spins for work before it parks. */
     final long spinNanos;
     /** Thread ids are slots 1..threadLimit, the spec's finite supply: a slot is in use from the
@@ -58,6 +69,10 @@ public final class AsysRuntime implements AutoCloseable {
 
     private AsysRuntime(Builder b) {
         this.spinNanos = b.spinNanos;
+        this.automaticHook = b.automaticHook;
+        this.automaticHookOnFileIo = b.automaticHookOnFileIo;
+        this.automaticHookOnSocketWrites = b.automaticHookOnSocketWrites;
+        this.automaticFires = b.automaticHook ? new AtomicLongArray(AutomaticHook.sites().length) : null;
         this.inFlightLimit = b.inFlightLimit;
         this.threadLimit = b.threadLimit;
         this.threadFactory = b.threadFactory;
@@ -66,6 +81,7 @@ public final class AsysRuntime implements AutoCloseable {
         this.slotInUse = new boolean[b.threadLimit + 1];
         this.lanes = new Lane[b.lanes];
         for (int i = 0; i < lanes.length; i++) lanes[i] = new Lane(i, b.spareCapacity);
+        this.watchdog = b.stallThreshold.isZero() ? null : new StallWatchdog(this, b.stallThreshold, b.onStall);
         for (Lane lane : lanes) {
             for (int i = 0; i < b.spareCapacity; i++) {
                 KThread k = start(lane, KThread.State.POOLED);
@@ -76,6 +92,7 @@ public final class AsysRuntime implements AutoCloseable {
                 }
             }
         }
+        if (watchdog != null) watchdog.start();
     }
 
     public static Builder builder() { return new Builder(); }
@@ -112,6 +129,12 @@ public final class AsysRuntime implements AutoCloseable {
         return counters.snapshot(quick, alive(), pooled, ownerViolations.get(), identities.size());
     }
 
+    /** The identities whose loop has not ended (for the stall watchdog). */
+    Iterable<Identity> liveIdentities() { return identities; }
+
+    boolean isLive(Identity u) { return identities.contains(u);
+    }
+
     /**
      * With tracing on, records the current layout as a {@code Layout} event: the settings, every
      * pooled spare with its lane, every identity with its carrier thread and lane. Trace
@@ -139,6 +162,26 @@ public final class AsysRuntime implements AutoCloseable {
                     + ",\"threadLimit\":" + threadLimit + ",\"inFlightLimit\":" + inFlightLimit
                     + ",\"pooled\":" + pooled + "]" + ",\"carriers\":" + carriers + "]");
         }
+    }
+
+    /**
+     * Automatic hook fires so far by call site (the JDK entry point, as {@code "Thread.sleep"},
+     * {@code "Socket.read"}, ...): where this runtime's handoffs come from. Only sites that fired
+     * are listed; empty without {@link Builder#automaticHook}.
+     */
+    public java.util.Map<String, Long> automaticHookFires() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        if (automaticFires == null) return out;
+        String[] names = AutomaticHook.sites();
+        for (int i = 1; i < automaticFires.length(); i++) {
+            long n = automaticFires.get(i);
+            if (n != 0) out.put(names[i], n);
+        }
+        return out;
+    }
+
+    void countAutomaticFire(int index) {
+        if (automaticFires != null) automaticFires.incrementAndGet(index);
     }
 
     /** Times a thread found an identity carried by another thread: must stay 0 (IdentityUnique). */
@@ -196,10 +239,11 @@ public final class AsysRuntime implements AutoCloseable {
                     return false;
                 }
             }
-            return true;
         } finally {
             exitLock.unlock();
         }
+        if (watchdog != null) watchdog.stop();
+        return true;
     }
 
     // ---- internals -----------------------------------------------------------------------
@@ -289,13 +333,15 @@ public final class AsysRuntime implements AutoCloseable {
     void threadExited(KThread k) {
         retire(k);
         threads.remove(k);
+        boolean last;
         exitLock.lock();
         try {
-            alive--;
+            last = --alive == 0;
             allExited.signalAll();
         } finally {
             exitLock.unlock();
         }
+        if (last && closing && watchdog != null) watchdog.stop();   // closed from a runtime thread: nobody waits
     }
 
     private int alive() {
@@ -334,6 +380,11 @@ public final class AsysRuntime implements AutoCloseable {
         private long spinNanos = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(20);
         private ThreadFactory threadFactory;
         private TraceSink traceSink;
+        private boolean automaticHook;
+        private boolean automaticHookOnFileIo;
+        private boolean automaticHookOnSocketWrites;
+        private Duration stallThreshold = Duration.ofMillis(100);
+        private java.util.function.Consumer<Stall> onStall = StallWatchdog::log;
         private BiConsumer<String, Throwable> uncaught = (what, t) -> {
             System.err.println("asys: " + what);
             t.printStackTrace();
@@ -360,6 +411,43 @@ public final class AsysRuntime implements AutoCloseable {
             spinNanos = d.toNanos();
             return this;
         }
+        /**
+         * The automatic hook: with the asys agent, a call that blocks in any of the JDK's blocking
+         * entry points (locks and parks, sleep, wait, join, sockets, selectors, processes; see
+         * docs/agent.md) fires its hook there, as it does in {@link Blocking}'s primitives, and the
+         * loop goes on on the spare. {@code build()} installs the agent when the JVM was not
+         * started with {@code -javaagent:asys-agent.jar} (self-attach: asys-agent on the class
+         * path). Off by default.
+         */
+        public Builder automaticHook(boolean on) { automaticHook = on; return this; }
+        /** With {@link #automaticHook}: file reads and writes are blocking points too. Off by
+         *  default: a read from the page cache rarely blocks, and each firing costs a handoff.
+         *  Standard output and error are never blocking points. */
+        public Builder automaticHookOnFileIo(boolean on) { automaticHookOnFileIo = on; return this; }
+        /** With {@link #automaticHook}: socket writes are blocking points too. Off by default: a
+         *  write blocks only when the peer stops reading (its send buffer full), and nothing
+         *  cheap tells whether it will, so every write would hand over; a request that waits for
+         *  its answer fires at the read that waits. */
+        public Builder automaticHookOnSocketWrites(boolean on) { automaticHookOnSocketWrites = on; return this; }
+        /**
+         * The stall watchdog's threshold: a task, a handler or a call run inline that holds its
+         * loop this long (a block no hook sees, or plain long work) is reported once, with its
+         * stack (see {@link #onStall}), counted in {@link Counters#stalls()} and recorded as the
+         * JFR event {@code asys.Stall}. Sampled at half the threshold (at least every 100 us, so
+         * sub-millisecond thresholds work). Default 100 ms; {@link Duration#ZERO} turns it off.
+         */
+        public Builder stallThreshold(Duration d) {
+            Objects.requireNonNull(d, "stallThreshold");
+            if (d.isNegative()) throw new IllegalArgumentException("stallThreshold must not be negative, got " + d);
+            stallThreshold = d;
+            return this;
+        }
+        /** Receives each stall, on the watchdog's thread (default: a WARNING through
+         *  {@link System.Logger} {@code "asys"}, with the stack). It must not block. */
+        public Builder onStall(java.util.function.Consumer<Stall> listener) {
+            onStall = Objects.requireNonNull(listener, "onStall");
+            return this;
+        }
         /** Makes the runtime's threads (default: daemon threads named asys-N). */
         public Builder threadFactory(ThreadFactory f) { threadFactory = Objects.requireNonNull(f, "threadFactory"); return this; }
         /** Records every transition (off when not set). */
@@ -380,7 +468,10 @@ public final class AsysRuntime implements AutoCloseable {
                 wrong.add("threadLimit " + threadLimit + " cannot hold the " + preallocated + " preallocated spares (lanes "
                         + lanes + " x spareCapacity " + spareCapacity + ") and one identity's thread");
             }
+            if (automaticHookOnFileIo && !automaticHook) wrong.add("automaticHookOnFileIo needs automaticHook(true)");
+            if (automaticHookOnSocketWrites && !automaticHook) wrong.add("automaticHookOnSocketWrites needs automaticHook(true)");
             if (!wrong.isEmpty()) throw new IllegalArgumentException("impossible asys configuration: " + String.join("; ", wrong));
+            if (automaticHook) AutomaticHook.connect();   // before any thread starts: throws naming why not
             if (threadFactory == null) {
                 AtomicInteger n = new AtomicInteger();
                 threadFactory = r -> {
@@ -394,11 +485,19 @@ public final class AsysRuntime implements AutoCloseable {
     }
 
     /**
+     * A loop held past the stall threshold: its identity's name, what held it ({@code "task"},
+     * {@code "handler"} or {@code "call"}), for how long at least when seen, the threshold, and
+     * the carrier thread's stack when seen.
+     */
+    public record Stall(String identity, String what, long heldNanos, Duration threshold, StackTraceElement[] stack) {}
+
+    /**
      * Read-only counters: how calls went and what threads exist. {@code identitiesOpen}: identities
      * made and whose loop has not ended yet (a closed identity counts until its last call is delivered).
+     * {@code stalls}: loops held past the stall threshold (see {@link Builder#stallThreshold}).
      */
     public record Counters(long quick, long inProgress, long eagain, long hookFires, long sparesAllocated,
-                           int threadsAlive, int sparesPooled, int ownerViolations, int identitiesOpen) {
+                           int threadsAlive, int sparesPooled, int ownerViolations, int identitiesOpen, long stalls) {
 
         /** The live adders behind a snapshot. */
         static final class Live {
@@ -408,10 +507,11 @@ public final class AsysRuntime implements AutoCloseable {
             final LongAdder eagain = new LongAdder();
             final LongAdder hookFires = new LongAdder();
             final LongAdder sparesAllocated = new LongAdder();
+            final LongAdder stalls = new LongAdder();
 
             Counters snapshot(long liveQuick, int alive, int pooled, int violations, int identitiesOpen) {
                 return new Counters(quick.sum() + liveQuick, inProgress.sum(), eagain.sum(), hookFires.sum(),
-                        sparesAllocated.sum(), alive, pooled, violations, identitiesOpen);
+                        sparesAllocated.sum(), alive, pooled, violations, identitiesOpen, stalls.sum());
             }
         }
     }

@@ -3,6 +3,7 @@ package asys.runtime;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
@@ -27,7 +28,7 @@ public final class Blocking {
     public static void sleep(Duration d) throws InterruptedException {
         Objects.requireNonNull(d, "duration");
         if (d.isZero() || d.isNegative()) return;
-        KThread k = before();
+        int k = before();
         try {
             Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
         } finally {
@@ -39,7 +40,7 @@ public final class Blocking {
     public static <T> T get(Future<T> f) throws InterruptedException, ExecutionException {
         Objects.requireNonNull(f, "future");
         if (f.isDone()) return f.get();
-        KThread k = before();
+        int k = before();
         try {
             return f.get();
         } finally {
@@ -57,7 +58,7 @@ public final class Blocking {
     public static void lock(Lock lock) throws InterruptedException {
         Objects.requireNonNull(lock, "lock");
         if (lock.tryLock()) return;
-        KThread k = before();
+        int k = before();
         try {
             lock.lockInterruptibly();
         } finally {
@@ -69,7 +70,7 @@ public final class Blocking {
     public static void acquire(Semaphore s) throws InterruptedException {
         Objects.requireNonNull(s, "semaphore");
         if (s.tryAcquire()) return;
-        KThread k = before();
+        int k = before();
         try {
             s.acquire();
         } finally {
@@ -83,7 +84,7 @@ public final class Blocking {
      */
     public static void await(Condition c) throws InterruptedException {
         Objects.requireNonNull(c, "condition");
-        KThread k = before();
+        int k = before();
         try {
             c.await();
         } finally {
@@ -98,7 +99,7 @@ public final class Blocking {
     public static void managedBlock(ForkJoinPool.ManagedBlocker blocker) throws InterruptedException {
         Objects.requireNonNull(blocker, "blocker");
         if (blocker.isReleasable()) return;
-        KThread k = before();
+        int k = before();
         try {
             ForkJoinPool.managedBlock(blocker);
         } finally {
@@ -112,23 +113,42 @@ public final class Blocking {
     /** A worker waits for a stage returned by a call that blocked before returning it. */
     static <T> StageResult<T> awaitStage(CompletionStage<T> stage) {
         CompletableFuture<T> f = stage.toCompletableFuture();
-        KThread k = f.isDone() ? null : before();
+        int k = f.isDone() ? 0 : before();
         try {
             return new StageResult<>(f.join(), null);
         } catch (Throwable t) {
             return new StageResult<>(null, Identity.unwrap(t));
         } finally {
-            if (k != null) after(k);
+            after(k);
         }
     }
 
-    private static KThread before() {
-        KThread k = KThread.current();
-        if (k != null) k.beforeBlock();
-        return k;
+    /**
+     * Runs {@code body}, which may block in code that neither these primitives nor the agent see
+     * (a native driver, a monitor held elsewhere): the hook fires first, as for any blocking point,
+     * so that the loop goes on while {@code body} runs on this thread as a worker. What {@code body}
+     * returns or throws, checked exceptions included, comes out unchanged. Outside a call it just
+     * runs {@code body}; in a NONBLOCK call it throws the would-block signal instead (EAGAIN).
+     */
+    public static <T> T call(Callable<T> body) throws Exception {
+        Objects.requireNonNull(body, "body");
+        int k = before();
+        try {
+            return body.call();
+        } finally {
+            after(k);
+        }
     }
 
-    private static void after(KThread k) {
-        if (k != null) k.afterBlock();
+    /** The current runtime thread's blocking point begins; returns its token (0: nothing to undo). */
+    private static int before() {
+        KThread k = KThread.current();
+        return k == null ? 0 : k.beforeBlock(AutomaticHook.BLOCKING);
+    }
+
+    private static void after(int token) {
+        if (token == 0) return;
+        KThread k = KThread.current();
+        if (k != null) k.afterBlock(token);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 final class Fault {
 
     static final Set<String> NAMES = Set.of("none", "NoHookCheck", "HookKeptOnFastPath", "QuickPosts",
-            "AwaitNotAtomic", "PoolBeforePost");
+            "AwaitNotAtomic", "PoolBeforePost", "HookKeptAtFire");
 
     static final String NAME = System.getProperty("asys.fault", "none");
 
@@ -30,6 +30,8 @@ final class Fault {
     static final boolean QUICK_POSTS = NAME.equals("QuickPosts");
     /** Await checks the queue, lets go of its lock, then sleeps without checking again. */
     static final boolean AWAIT_NOT_ATOMIC = NAME.equals("AwaitNotAtomic");
+    /** HookFire does not clear the hook: the worker's next block fires it again. */
+    static final boolean HOOK_KEPT_AT_FIRE = NAME.equals("HookKeptAtFire");
     /** The worker goes back to its pool before it posts its completion. */
     static final boolean POOL_BEFORE_POST = NAME.equals("PoolBeforePost");
 

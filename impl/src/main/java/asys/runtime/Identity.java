@@ -69,6 +69,22 @@ public final class Identity implements AutoCloseable {
         }
     }
 
+    /** Loop steps so far (a call run, a completion reaped, a task run) and what the current one
+     *  is: written by the carrier alone with opaque stores, which cost no fence, and read by the
+     *  stall watchdog, for which a recent value is enough. */
+    private long steps;
+    /** {@link #TASK}, {@link #HANDLER} or {@link #CALL}: a byte, so the store costs no GC barrier. */
+    private byte stepKind;
+    static final byte TASK = 0, HANDLER = 1, CALL = 2;
+    private static final java.lang.invoke.VarHandle STEPS;
+    static {
+        try {
+            STEPS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Identity.class, "steps", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The thread carrying this identity now: the owner check (IdentityUnique). */
     private final AtomicReference<KThread> owner = new AtomicReference<>();
     private volatile boolean closing;
@@ -208,17 +224,20 @@ public final class Identity implements AutoCloseable {
         while (true) {
             CallRecord<?> x = submissions.poll();
             if (x != null) {
+                step(CALL);
                 if (!runSubmitted(me, x)) return;   // me finished x as a worker: the loop is elsewhere
                 continue;
             }
             CallRecord<?> c = reap(me);
             if (c != null) {
                 inFlight--;
+                step(HANDLER);
                 deliver(me, c);
                 continue;
             }
             Runnable task = tasks.poll();
             if (task != null) {
+                step(TASK);
                 checkOwner(me);
                 try {
                     task.run();
@@ -235,6 +254,20 @@ public final class Identity implements AutoCloseable {
             }
             await(me);
         }
+    }
+
+    private void step(byte kind) {
+        stepKind = kind;
+        STEPS.setOpaque(this, steps + 1);
+    }
+
+    /** Loop steps begun so far (a recent value). */
+    long steps() { return (long) STEPS.getOpaque(this); }
+
+    /** What the current step runs: "call", "handler" or "task" (a recent value). */
+    String stepKind() {
+        byte k = stepKind;
+        return k == CALL ? "call" : k == HANDLER ? "handler" : "task";
     }
 
     /** Submit found the pool empty: the call goes to the allocator. */
@@ -278,11 +311,13 @@ public final class Identity implements AutoCloseable {
         }
         me.spare = s;                        // the hook is set
         me.wouldBlockSignalled = false;
+        me.blockDepth = 0;
 
         // The call's body, on this stack.
         T value = null;
         Throwable error = null;
         CompletionStage<T> stage = null;
+        me.inBody = true;
         try {
             if (x.call != null) value = x.call.run();
             else stage = Objects.requireNonNull(x.stageCall.start(), "a StageCall returned null instead of a stage");
@@ -290,6 +325,8 @@ public final class Identity implements AutoCloseable {
             // NONBLOCK: handled below from me.wouldBlockSignalled
         } catch (Throwable t) {
             error = t;
+        } finally {
+            me.inBody = false;
         }
 
         // Submit's return path: the hook check tells the original caller from a worker.

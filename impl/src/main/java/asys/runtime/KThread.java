@@ -74,6 +74,7 @@ final class KThread implements Runnable {
         this.lane = lane;
         this.runtime = runtime;
         state(initial);
+        this.jdkHook = runtime != null && runtime.automaticHook ? new AutomaticHook.PerThread(this) : null;
     }
 
     /** Marks the exit decided; true the first time only. */
@@ -87,6 +88,7 @@ final class KThread implements Runnable {
     @Override
     public void run() {
         CURRENT.set(this);
+        if (jdkHook != null) AutomaticHook.HOOKS.set(jdkHook);
         try {
             while (true) {
                 Assignment a = awaitAssignment();
@@ -139,28 +141,93 @@ final class KThread implements Runnable {
         LockSupport.unpark(thread);
     }
 
+    /** The call's own code runs on this stack (between Submit and its return): only then is a
+     *  block a blocking point of the call. Own thread only. */
+    boolean inBody;
+    /** Blocking points entered and not yet left: the outermost speaks for the nested ones (a JDK
+     *  method that blocks through another, a primitive of {@link Blocking} through the JDK's).
+     *  It is also the guard against re-entry: what the hook itself does (a trace event written to
+     *  a file) is nested and fires nothing. Own thread only. */
+    int blockDepth;
+    /** Scopes that are never a blocking point (class loading) entered and not yet left. */
+    int exempt;
+    /** This thread's automatic hook, when its runtime has one. */
+    final AutomaticHook.PerThread jdkHook;
+
     /**
-     * Called by a blocking primitive on this thread just before it really blocks (its
-     * non-blocking attempt failed). With the hook set: NONBLOCK gives up (the call returns
-     * EAGAIN), otherwise the hook fires. On a worker: WorkerBlock. Elsewhere: nothing.
+     * Called just before this thread really blocks: by a primitive of {@link Blocking} (whose
+     * non-blocking attempt failed; {@code site} {@link AutomaticHook#BLOCKING}), or by the agent at
+     * a JDK entry point. With the hook set: NONBLOCK gives up (the call returns EAGAIN) where the
+     * site can refuse, otherwise the hook fires. On a worker: WorkerBlock. Nested in another
+     * blocking point, or elsewhere: nothing. Returns a token for {@link #afterBlock}, 0 when there
+     * is nothing to undo.
      */
-    void beforeBlock() {
+    int beforeBlock(int site) {
+        if (blockDepth > 0) {
+            blockDepth++;
+            return 1;
+        }
         if (spare != null) {
             if (current.nonblock()) {
+                if ((site & AutomaticHook.REFUSABLE) == 0) return 0;   // cannot unwind here: blocks inline
                 wouldBlockSignalled = true;
                 throw WouldBlockSignal.INSTANCE;
             }
-            hookFire();
-        } else if (state() == State.WORKER) {
-            if (runtime.tracer != null) runtime.tracer.emit("WorkerBlock", "thread", id, "call", current.id);
+            blockDepth = 1;
+            hookFire(site);
+            return 1;
+        }
+        if (state() == State.WORKER) {
+            blockDepth = 1;
+            Tracer tr = runtime.tracer;
+            if (tr != null) tr.emit("WorkerBlock", "thread", id, "call", current.id, "via", via(site), "site", siteName(site));
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Called once the blocking point is left, with what {@link #beforeBlock} returned. */
+    void afterBlock(int token) {
+        if (token == 0 || blockDepth == 0) return;
+        if (--blockDepth == 0 && state() == State.WORKER) {
+            Tracer tr = runtime.tracer;
+            if (tr != null) tr.emit("WorkerWake", "thread", id, "call", current.id);
         }
     }
 
-    /** Called by a blocking primitive once it stops blocking. */
-    void afterBlock() {
-        if (state() == State.WORKER) {
-            if (runtime.tracer != null) runtime.tracer.emit("WorkerWake", "thread", id, "call", current.id);
+    /**
+     * The woven JDK code on this thread: {@code op} is a site code, with {@link AutomaticHook#EXIT}
+     * on the way out and {@link AutomaticHook#ARMED} to ask whether a block would concern a call.
+     * Never blocks; throws only the would-block signal, at a refusable site.
+     */
+    int onJdkBlock(int op) {
+        if ((op & AutomaticHook.ARMED) != 0) {
+            return inBody && exempt == 0 && (spare != null || state() == State.WORKER) ? 1 : 0;
         }
+        boolean exemptSite = (op & AutomaticHook.KIND_MASK) == AutomaticHook.EXEMPT;
+        if ((op & AutomaticHook.EXIT) != 0) {
+            if (exemptSite) exempt--;
+            else afterBlock(1);
+            return 0;
+        }
+        if (exemptSite) {
+            exempt++;
+            return op;
+        }
+        if (!inBody || exempt > 0) return 0;
+        int kind = op & AutomaticHook.KIND_MASK;
+        if (kind == AutomaticHook.FILE && !runtime.automaticHookOnFileIo) return 0;
+        if (kind == AutomaticHook.SOCKET_WRITES && !runtime.automaticHookOnSocketWrites) return 0;
+        return beforeBlock(op) == 0 ? 0 : op;
+    }
+
+    private static String via(int site) {
+        return (site & AutomaticHook.INDEX_MASK) == 0 ? null : "agent";
+    }
+
+    private static String siteName(int site) {
+        int i = site & AutomaticHook.INDEX_MASK;
+        return i == 0 ? null : AutomaticHook.sites()[i];
     }
 
     /**
@@ -168,9 +235,9 @@ final class KThread implements Runnable {
      * identity and will return IN_PROGRESS (ReturnToUser); this thread stays in the call as a
      * kernel-only worker. The call is IN_PROGRESS from this step on.
      */
-    void hookFire() {
+    void hookFire(int site) {
         KThread s = spare;
-        spare = null;                         // the hook is cleared before anything else
+        if (!Fault.HOOK_KEPT_AT_FIRE) spare = null;   // the hook is cleared before anything else
         Identity u = carrying;
         CallRecord<?> x = current;
         carrying = null;
@@ -178,11 +245,13 @@ final class KThread implements Runnable {
         x.decide(Outcome.IN_PROGRESS, null);
         u.callWentAsync();
         runtime.counters.hookFires.increment();
+        if ((site & AutomaticHook.INDEX_MASK) != 0) runtime.countAutomaticFire(site & AutomaticHook.INDEX_MASK);
         runtime.counters.inProgress.increment();
         u.transferOwner(this, s);
         s.state(State.RETURNING);
         if (runtime.tracer != null) runtime.tracer.emit("HookFire", "thread", id, "spare", s.id, "identity", u.id, "call", x.id,
-                "hook", spare != null);
+                "hook", spare != null,
+                "via", via(site), "site", siteName(site));
         s.assign(new Assignment(u, x));
     }
 

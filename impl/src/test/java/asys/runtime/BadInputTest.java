@@ -32,6 +32,20 @@ class BadInputTest {
     }
 
     @Test
+    void theAutomaticHookWithoutTheAgentFailsTheBuildAndSaysWhatToAdd() {
+        var e = assertThrows(IllegalStateException.class, () -> AsysRuntime.builder().automaticHook(true).build());
+        assertTrue(e.getMessage().contains("needs the asys agent") && e.getMessage().contains("-javaagent:asys-agent.jar"),
+                e.getMessage());
+        var iae = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().automaticHookOnFileIo(true).build());
+        assertTrue(iae.getMessage().contains("automaticHookOnFileIo needs automaticHook(true)"), iae.getMessage());
+        iae = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().automaticHookOnSocketWrites(true).build());
+        assertTrue(iae.getMessage().contains("automaticHookOnSocketWrites needs automaticHook(true)"), iae.getMessage());
+        iae = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().stallThreshold(Duration.ofMillis(-1)));
+        assertTrue(iae.getMessage().contains("stallThreshold must not be negative"), iae.getMessage());
+        assertEquals("onStall", assertThrows(NullPointerException.class, () -> AsysRuntime.builder().onStall(null)).getMessage());
+    }
+
+    @Test
     void aThreadFactoryThatGivesNoThreadFailsTheBuildClearly() {
         var e = assertThrows(IllegalStateException.class,
                 () -> AsysRuntime.builder().spareCapacity(1).threadFactory(r -> null).uncaughtErrorHandler((w, t) -> { }).build());

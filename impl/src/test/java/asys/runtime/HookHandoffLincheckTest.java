@@ -50,7 +50,7 @@ class HookHandoffLincheckTest {
                 caller.current = x;
                 u.claim(caller);
                 spareThread.start();         // the spare is already parked in the real runtime
-                caller.hookFire();           // the call would block
+                caller.hookFire(AutomaticHook.BLOCKING);   // the call would block
             });
             spare.thread = spareThread;
             caller.thread = callerThread;
@@ -73,7 +73,7 @@ class HookHandoffLincheckTest {
         final KThread caller, spare;
 
         Scene(long spinNanos) {
-            rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadLimit(1)
+            rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadLimit(1).stallThreshold(Duration.ZERO)
                     .spinBeforePark(Duration.ofNanos(spinNanos)).build();
             Lane lane = new Lane(0, 1);
             u = new Identity(1, "u", rt, lane);

@@ -21,14 +21,20 @@ public final class Corpus {
 
     /** As above, stopping early once {@code enoughFailing} runs have shown violations. */
     public static List<WorkloadRunner.Run> runAndWrite(long seed, int n, Path dir, int enoughFailing) throws IOException {
+        return runAndWrite(seed, n, dir, enoughFailing, WorkloadRunner.Mode.BLOCKING, "trace");
+    }
+
+    /** Runs in {@code mode}; files are named {@code prefix-NNNN.jsonl}. */
+    public static List<WorkloadRunner.Run> runAndWrite(long seed, int n, Path dir, int enoughFailing, WorkloadRunner.Mode mode,
+                                                       String prefix) throws IOException {
         recreate(dir);
         int failing = 0;
         SourceOfRandomness r = new SourceOfRandomness(new Random(seed));
         WorkloadGenerator g = new WorkloadGenerator();
         List<WorkloadRunner.Run> runs = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-            WorkloadRunner.Run run = WorkloadRunner.run(g.generate(r, null));
-            Files.write(dir.resolve(String.format("trace-%04d.jsonl", k)), run.trace());
+            WorkloadRunner.Run run = WorkloadRunner.run(g.generate(r, null), mode);
+            Files.write(dir.resolve(String.format("%s-%04d.jsonl", prefix, k)), run.trace());
             runs.add(run);
             if (!run.violations().isEmpty() && ++failing >= enoughFailing) break;
         }

@@ -36,6 +36,15 @@ public final class WorkloadRunner {
     /** How long the runner waits for every call's outcome before it calls the run a failure. */
     static final long OUTCOME_TIMEOUT_MS = Long.getLong("asys.runner.outcomeMs", 10_000);
 
+    /**
+     * How a call's blocks block. {@link #BLOCKING}: through the runtime's own primitive
+     * ({@link Blocking#acquire}), which fires the hook itself. {@link #RAW}: through the plain JDK
+     * ({@link Semaphore#acquire()}, which parks), on a runtime with the automatic hook, so that
+     * only the agent can see the block; a NONBLOCK call first meets a JDK entry point that may
+     * refuse ({@code Thread.sleep(0, 1)}), since a park inside a lock cannot unwind.
+     */
+    public enum Mode { BLOCKING, RAW }
+
     /** What one run produced. */
     public record Run(Workload workload, List<String> trace, List<String> violations) {}
 
@@ -47,6 +56,10 @@ public final class WorkloadRunner {
     public static long runs() { return RUNS.get(); }
 
     public static Run run(Workload w) {
+        return run(w, Mode.BLOCKING);
+    }
+
+    public static Run run(Workload w, Mode mode) {
         RUNS.incrementAndGet();
         List<Workload.CallSpec> specs = w.calls();
         int n = specs.size();
@@ -55,6 +68,7 @@ public final class WorkloadRunner {
         AtomicInteger uncaught = new AtomicInteger();
         AsysRuntime rt = AsysRuntime.builder().lanes(w.lanes()).spareCapacity(w.spareCapacity())
                 .threadLimit(w.threadLimit()).inFlightLimit(w.inFlightLimit()).traceSink(TraceSink.to(trace))
+                .automaticHook(mode == Mode.RAW)
                 .uncaughtErrorHandler((what, t) -> {
                     uncaught.incrementAndGet();
                     violations.add("uncaught: " + what + ": " + t);
@@ -89,7 +103,7 @@ public final class WorkloadRunner {
                         CallHandle<Object> handle = switch (s.kind()) {
                             case MACHINE -> id.submitStage(s.flags(), () -> machines[x], h);
                             case MACHINE_DONE -> id.submitStage(s.flags(), () -> CompletableFuture.completedFuture((Object) x), h);
-                            default -> id.submit(s.flags(), () -> body(s, x, gates[x], passed), h);
+                            default -> id.submit(s.flags(), () -> body(s, x, gates[x], passed, mode), h);
                         };
                         handles.set(x, handle);
                     }
@@ -131,7 +145,7 @@ public final class WorkloadRunner {
         return new Run(w, List.copyOf(trace), List.copyOf(violations));
     }
 
-    private static Object body(Workload.CallSpec s, int x, Semaphore gate, AtomicIntegerArray passed) throws Exception {
+    private static Object body(Workload.CallSpec s, int x, Semaphore gate, AtomicIntegerArray passed, Mode mode) throws Exception {
         switch (s.kind()) {
             case QUICK:
                 return x;
@@ -139,7 +153,12 @@ public final class WorkloadRunner {
                 throw new IllegalStateException("call " + x + " throws");
             default:
                 for (int b = 0; b < s.blocks(); b++) {
-                    Blocking.acquire(gate);
+                    if (mode == Mode.BLOCKING) {
+                        Blocking.acquire(gate);
+                    } else {
+                        if ((s.flags() & CallFlags.NONBLOCK) != 0) Thread.sleep(0, 1);
+                        gate.acquire();
+                    }
                     passed.incrementAndGet(x);
                 }
                 if (s.kind() == Workload.Kind.BLOCK_THEN_THROW) throw new IllegalStateException("call " + x + " throws");

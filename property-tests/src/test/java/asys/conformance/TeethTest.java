@@ -22,21 +22,24 @@ class TeethTest {
     static final int WORKLOADS = 40;
     static final long SEED = 7L;
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {3}")
     @CsvSource({
-            "none,,",
-            "NoHookCheck,CompleteInline,",
-            "HookKeptOnFastPath,CompleteInline,",
-            "QuickPosts,MachineComplete,",
-            "PoolBeforePost,Submit,",
-            "AwaitNotAtomic,,ExactlyOneOutcome",
+            "none,,,",
+            "none,,,raw",
+            "NoHookCheck,CompleteInline,,",
+            "HookKeptOnFastPath,CompleteInline,,",
+            "QuickPosts,MachineComplete,,",
+            "PoolBeforePost,Submit,,",
+            "AwaitNotAtomic,,ExactlyOneOutcome,",
+            "HookKeptAtFire,HookFire,,raw",
     })
-    void anInjectedMistakeIsCaught(String fault, String rejectedAt, String property) throws Exception {
-        Path dir = Conformance.TARGET.resolve("teeth").resolve(fault);
+    void anInjectedMistakeIsCaught(String fault, String rejectedAt, String property, String raw) throws Exception {
+        Path dir = Conformance.TARGET.resolve("teeth").resolve(fault + (raw == null ? "" : "-raw"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dasys.fault=" + fault, "-Dasys.runner.outcomeMs=2000", "-Dasys.runner.reachMs=2000",
                 "-cp", System.getProperty("java.class.path"), CorpusMain.class.getName(),
                 dir.toString(), String.valueOf(SEED), String.valueOf(WORKLOADS)));
+        if (raw != null) cmd.add("raw");   // calls block in the plain JDK: only the automatic hook sees them
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the faulty runtime's JVM did not finish");
         assertEquals(0, p.exitValue(), "CorpusMain failed");
