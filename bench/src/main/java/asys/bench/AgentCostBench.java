@@ -5,6 +5,9 @@ import asys.runtime.CallHandle;
 import asys.runtime.Identity;
 import asys.runtime.Outcome;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -83,6 +86,51 @@ public class AgentCostBench {
     private int readOnce() throws IOException {
         buf.clear();
         return file.read(buf, 0);
+    }
+
+    /**
+     * The code the agent weaves into a JDK method, alone: the bridge's enter and exit, called as the
+     * woven code calls them, through method handles that are constants (so the JIT inlines them as
+     * it inlines the woven call). With the agent off there is no bridge, and the handles are a
+     * no-op of the same shape: the difference is the woven code's own cost.
+     */
+    static final class Woven {
+        static final MethodHandle ENTER, EXIT;
+        static {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            MethodType enter = MethodType.methodType(int.class, int.class), exit = MethodType.methodType(void.class, int.class);
+            MethodHandle e, x;
+            try {
+                Class<?> bridge = Class.forName("asys.agent.bridge.BlockHook", true, null);
+                e = l.findStatic(bridge, "enter", enter);
+                x = l.findStatic(bridge, "exit", exit);
+            } catch (ClassNotFoundException notInstalled) {
+                try {
+                    e = l.findStatic(Woven.class, "noEnter", enter);
+                    x = l.findStatic(Woven.class, "noExit", exit);
+                } catch (ReflectiveOperationException ex) {
+                    throw new ExceptionInInitializerError(ex);
+                }
+            } catch (ReflectiveOperationException ex) {
+                throw new ExceptionInInitializerError(ex);
+            }
+            ENTER = e;
+            EXIT = x;
+        }
+
+        static int noEnter(int site) { return 0; }
+
+        static void noExit(int token) { }
+    }
+
+    /** The site code of {@code LockSupport.park} (the bridge's PARK). */
+    static final int PARK_SITE = 1;
+
+    @Benchmark
+    public int unrelatedThreadWovenCode() throws Throwable {
+        int token = (int) Woven.ENTER.invokeExact(PARK_SITE);
+        Woven.EXIT.invokeExact(token);
+        return token;
     }
 
     @Benchmark

@@ -170,6 +170,9 @@ public class RawStallBench {
 
         void close(boolean mustHandOver) {
             if (!rt.close(Duration.ofSeconds(30))) throw new IllegalStateException("asys runtime did not close in 30 s");
+            // Read by a person explaining the tail: a call not handed over made the probe wait it out.
+            System.out.println("raw-stall: " + (mustHandOver ? "with" : "without") + " the agent, " + handedOver + " of "
+                    + calls + " calls handed over; automatic fires by site " + rt.automaticHookFires());
             if (mustHandOver && handedOver * 2 < calls) {
                 throw new IllegalStateException("with the agent, only " + handedOver + " of " + calls + " raw blocks were handed over");
             }
