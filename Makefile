@@ -37,7 +37,7 @@ help:
 	@echo "                   with an exactly-once ledger; ends with 'stress: N calls, L lost, D double, T s'"
 	@echo "  make mutation    PIT on the runtime (impl/): report in impl/target/pit-reports; ends with"
 	@echo "                   'mutation: K killed of M mutants, S survived, N no coverage; score P %'"
-	@echo "                   (exit 1 below the goal of 85 %; about 20 minutes on 2 cores)"
+	@echo "                   (exit 1 below the goal of 85 %; about 30 minutes on 2 cores)"
 	@echo "  make example     build the runtime and run the README's example program"
 	@echo "  make trace-throughput  validate TRACES (default 2000) runtime traces with TLC, to measure events/s"
 	@echo "  make clean       remove build output"

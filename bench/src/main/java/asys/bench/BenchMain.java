@@ -47,7 +47,7 @@ public final class BenchMain {
                 new Run("s2-mixed", "CallsBench\\.(" + peers + ")$", Map.of("share", new String[] {"1"}), false),
                 new Run("s1-s2-jdk25", "CallsBench\\.(asys|virtualThreads)$", Map.of("share", new String[] {"0", "1"}), true),
                 new Run("s3-handoff", "HandoffBench\\.", Map.of(), false),
-                new Run("s4-stall", "StallBench\\.", Map.of(), false),
+                new Run("s4-stall", "\\.StallBench\\.", Map.of(), false),
                 new Run("s5-identities", "ScaleBench\\.", Map.of(), false),
                 new Run("s5-share", "CallsBench\\.(asys|vertx)$", Map.of("share", new String[] {"10", "50"}), false),
                 new Run("s6-raw-stall", "RawStallBench\\.(plainLoop|asysWithoutAgent|asysWithAgent|vertx)$",

@@ -11,14 +11,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -42,18 +39,11 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
-public class RawStallBench {
+public class RawStallBench extends StallProbe {
 
     @Param({"park", "socket"})
     public String block;
 
-    private volatile boolean probeRan;
-    private volatile Thread waiter;
-    private final Work.Batch blockingCall = new Work.Batch();
-    private final Runnable probe = () -> {
-        probeRan = true;
-        LockSupport.unpark(waiter);
-    };
 
     /** The loopback peer: answers each byte with one byte, 1 ms later. */
     private ServerSocket server;
@@ -111,35 +101,8 @@ public class RawStallBench {
         return Work.quick(i);
     }
 
-    private void awaitProbe() {
-        while (!probeRan) LockSupport.park(this);
-    }
 
-    private void arm() {
-        probeRan = false;
-        waiter = Thread.currentThread();
-        blockingCall.arm(1);
-    }
 
-    /** Waits for the blocking call's result, outside the measured time. */
-    @TearDown(Level.Invocation)
-    public void blockingCallDone() throws Exception {
-        blockingCall.await("the 1 ms raw call");
-    }
-
-    @State(Scope.Benchmark)
-    public static class Plain {
-        ExecutorService loop;
-
-        @Setup
-        public void setup() { loop = Executors.newSingleThreadExecutor(); }
-
-        @TearDown
-        public void tearDown() throws InterruptedException {
-            loop.shutdown();
-            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) throw new IllegalStateException("loop did not stop");
-        }
-    }
 
     /** A plain loop that runs the call inline: the probe waits out the 1 ms. */
     @Benchmark
@@ -222,8 +185,6 @@ public class RawStallBench {
     @Benchmark
     public void asysWithAgent(WithAgent a) { onAsys(a); }
 
-    @State(Scope.Benchmark)
-    public static class VertxLoop extends Work.VertxContext {}
 
     /** Vert.x: the call goes to a worker through executeBlocking; the loop runs the probe. */
     @Benchmark

@@ -6,13 +6,9 @@ import asys.runtime.CallHandle;
 import asys.runtime.Identity;
 import asys.runtime.Outcome;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -30,31 +26,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
-public class StallBench {
+public class StallBench extends StallProbe {
 
-    private volatile boolean probeRan;
-    private volatile Thread waiter;
-    private final Work.Batch blockingCall = new Work.Batch();
-    private final Runnable probe = () -> {
-        probeRan = true;
-        LockSupport.unpark(waiter);
-    };
 
-    private void awaitProbe() {
-        while (!probeRan) LockSupport.park(this);
-    }
 
-    private void arm() {
-        probeRan = false;
-        waiter = Thread.currentThread();
-        blockingCall.arm(1);
-    }
-
-    /** Waits for the blocking call's result, outside the measured time. */
-    @TearDown(Level.Invocation)
-    public void blockingCallDone() throws Exception {
-        blockingCall.await("the 1 ms call");
-    }
 
     @State(Scope.Benchmark)
     public static class Asys {
@@ -90,19 +65,6 @@ public class StallBench {
         awaitProbe();
     }
 
-    @State(Scope.Benchmark)
-    public static class Plain {
-        ExecutorService loop;
-
-        @Setup
-        public void setup() { loop = Executors.newSingleThreadExecutor(); }
-
-        @TearDown
-        public void tearDown() throws InterruptedException {
-            loop.shutdown();
-            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) throw new IllegalStateException("loop did not stop");
-        }
-    }
 
     /** A plain loop that runs the call inline: the probe waits out the 1 ms. */
     @Benchmark
@@ -119,8 +81,6 @@ public class StallBench {
         awaitProbe();
     }
 
-    @State(Scope.Benchmark)
-    public static class VertxLoop extends Work.VertxContext {}
 
     /** Vert.x: the call goes to a worker through executeBlocking; the loop runs the probe. */
     @Benchmark

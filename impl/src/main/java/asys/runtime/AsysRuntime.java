@@ -132,9 +132,6 @@ public final class AsysRuntime implements AutoCloseable {
     /** The identities whose loop has not ended (for the stall watchdog). */
     Iterable<Identity> liveIdentities() { return identities; }
 
-    boolean isLive(Identity u) { return identities.contains(u);
-    }
-
     /**
      * With tracing on, records the current layout as a {@code Layout} event: the settings, every
      * pooled spare with its lane, every identity with its carrier thread and lane. Trace

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * contended {@code synchronized}, a native driver; or plain work that takes too long). Each loop
  * counts its steps ({@link Identity#steps()}, a plain store per step); the watchdog samples every
  * identity at half the threshold, and a loop whose carrier is busy (USER or IN_CALL, not asleep
- * in await) with the same step and the same carrier for the threshold or longer is stalled. Each
+ * in await, and past its first step) with the same step and the same carrier for the threshold or
+ * longer is stalled. Each
  * stall is reported once, with the carrier's stack as it was when seen: to the runtime's stall
  * listener (by default a WARNING through {@link System.Logger} "asys"), as a JFR event
  * {@code asys.Stall}, and in {@link AsysRuntime.Counters#stalls()}.
@@ -29,6 +30,8 @@ final class StallWatchdog implements Runnable {
         KThread carrier;
         long since;
         long reported = -1;
+        /** The sample that last saw this identity alive. */
+        long sample;
     }
 
     private final AsysRuntime runtime;
@@ -36,6 +39,7 @@ final class StallWatchdog implements Runnable {
     private final long periodNanos;
     private final Consumer<AsysRuntime.Stall> listener;
     private final Map<Identity, Seen> seen = new IdentityHashMap<>();
+    private long samples;
     private final Thread thread;
     private volatile boolean stopped;
 
@@ -71,13 +75,15 @@ final class StallWatchdog implements Runnable {
     }
 
     private void sample(long now) {
-        seen.keySet().removeIf(u -> !runtime.isLive(u));
+        long n = ++samples;
         for (Identity u : runtime.liveIdentities()) {
             Seen s = seen.computeIfAbsent(u, k -> new Seen());
+            s.sample = n;
             long steps = u.steps();
             KThread k = u.carrier();
             KThread.State st = k == null ? null : k.state();
-            boolean busy = st == KThread.State.USER || st == KThread.State.IN_CALL;
+            // busy: in a step (USER or IN_CALL); a loop that has begun no step yet is still starting
+            boolean busy = steps > 0 && (st == KThread.State.USER || st == KThread.State.IN_CALL);
             if (!busy || steps != s.steps || k != s.carrier) {
                 s.steps = steps;
                 s.carrier = k;
@@ -91,6 +97,7 @@ final class StallWatchdog implements Runnable {
                         Duration.ofNanos(thresholdNanos), k.thread.getStackTrace()));
             }
         }
+        seen.values().removeIf(s -> s.sample != n);   // identities whose loop has ended
     }
 
     private void report(AsysRuntime.Stall stall) {

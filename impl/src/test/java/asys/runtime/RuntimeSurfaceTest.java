@@ -121,4 +121,11 @@ class RuntimeSurfaceTest {
         assertTrue(text.contains("asys: task on identity u threw"), text);
         assertTrue(text.contains("boom in a task"), text);
     }
+
+    @Test
+    void withoutTheAutomaticHookNoSiteIsCounted() {
+        try (AsysRuntime rt = AsysRuntime.builder().build()) {
+            assertEquals(java.util.Map.of(), rt.automaticHookFires());
+        }
+    }
 }

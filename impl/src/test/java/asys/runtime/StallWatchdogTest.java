@@ -75,6 +75,44 @@ class StallWatchdogTest {
     }
 
     @Test
+    void aHandlerThatHoldsItsLoopIsReportedAsAHandler() throws Exception {
+        try (Harness h = harness(Duration.ofMillis(5))) {
+            Identity u = h.rt.newIdentity("u");
+            Harness.Gate gate = new Harness.Gate();
+            CallHandle<?>[] call = new CallHandle<?>[1];
+            onLoop(u, () -> call[0] = u.submit(() -> {
+                gate.pass();
+                return 1;
+            }, r -> holdTheLoop(60)));   // the completion's handler, reaped from the queue
+            gate.awaitBlocked(1);
+            gate.open();
+            done(call[0]);
+            assertTrue(h.rt.close(Duration.ofSeconds(5)));
+            assertEquals(1, stalls.size(), () -> "stalls: " + stalls);
+            assertEquals("handler", stalls.get(0).what());
+        }
+    }
+
+    @Test
+    void eachCallIsAStepOfItsOwnSoCallsShorterThanTheThresholdAreNoStall() {
+        try (Harness h = harness(Duration.ofMillis(50))) {
+            Identity u = h.rt.newIdentity("u");
+            CallHandle<?>[] last = new CallHandle<?>[1];
+            onLoop(u, () -> {
+                for (int i = 0; i < 4; i++) {
+                    last[0] = u.submit(() -> {
+                        holdTheLoop(30);   // 120 ms in all, 30 ms a call
+                        return 1;
+                    }, r -> { });
+                }
+            });
+            done(last[0]);
+            assertTrue(h.rt.close(Duration.ofSeconds(5)));
+            assertEquals(List.of(), stalls);
+        }
+    }
+
+    @Test
     void aLoopAsleepInAwaitIsNotStalledAndShortStepsNeverAre() throws Exception {
         try (Harness h = harness(Duration.ofMillis(50))) {
             Identity u = h.rt.newIdentity("u");
