@@ -327,6 +327,9 @@ public final class Identity implements AutoCloseable {
             error = t;
         } finally {
             me.inBody = false;
+            // A call's interrupt is its own: it must not reach the next call, task or handler this
+            // thread runs (as ThreadPoolExecutor clears it between tasks).
+            Thread.interrupted();
         }
 
         // Submit's return path: the hook check tells the original caller from a worker.

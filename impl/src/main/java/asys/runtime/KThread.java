@@ -131,6 +131,7 @@ final class KThread implements Runnable {
             Thread.interrupted();  // a parked spare ignores interrupts: only an assignment wakes it
         }
         assignment = null;
+        Thread.interrupted();  // handed work while spinning: an interrupt of its idle time is not the work's
         return a;
     }
 

@@ -1,0 +1,76 @@
+package asys.runtime;
+
+import static asys.runtime.Harness.done;
+import static asys.runtime.Harness.onLoop;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A runtime thread is reused from call to call, as a carrier, a spare and a worker: no interrupt
+ * crosses from one call to another, whether the thread comes back parked or still spinning.
+ */
+class ThreadReuseTest {
+
+    @ParameterizedTest(name = "spin {0} ms")
+    @ValueSource(longs = {0, 500})
+    void aCallThatLeavesItsInterruptSetDoesNotInterruptTheNextCall(long spinMs) {
+        try (Harness h = new Harness(b -> b.spareCapacity(1).spinBeforePark(Duration.ofMillis(spinMs)))) {
+            Identity u = h.rt.newIdentity("u");
+            List<CallHandle<Object>> calls = new ArrayList<>();
+            onLoop(u, () -> {
+                calls.add(u.submit(() -> {
+                    Thread.currentThread().interrupt();   // the usual idiom: restore the flag, return
+                    return "quick";
+                }, r -> { }));
+                calls.add(u.submit(() -> {
+                    boolean seen = Thread.currentThread().isInterrupted();
+                    Blocking.sleep(Duration.ofMillis(1));
+                    return seen ? "interrupted" : "clean";
+                }, r -> { }));
+            });
+            assertEquals("quick", done(calls.get(0)).value());
+            CallHandle<Object> next = done(calls.get(1));
+            assertNull(next.error());
+            assertEquals("clean", next.value());
+        }
+    }
+
+    @ParameterizedTest(name = "spin {0} ms")
+    @ValueSource(longs = {0, 500})
+    void aWorkerThatLeavesItsInterruptSetCarriesNoInterruptIntoLaterCalls(long spinMs) {
+        try (Harness h = new Harness(b -> b.spareCapacity(1).spinBeforePark(Duration.ofMillis(spinMs)))) {
+            Identity u = h.rt.newIdentity("u");
+            for (int round = 0; round < 20; round++) {
+                List<CallHandle<Object>> calls = new ArrayList<>();
+                onLoop(u, () -> {
+                    calls.add(u.submit(() -> {
+                        Blocking.sleep(Duration.ofMillis(1));     // a worker from here on
+                        Thread.currentThread().interrupt();       // and it goes back to the pool flagged
+                        return "worker";
+                    }, r -> { }));
+                });
+                done(calls.get(0));
+                onLoop(u, () -> {
+                    for (int i = 0; i < 3; i++) {
+                        calls.add(u.submit(() -> {
+                            boolean seen = Thread.currentThread().isInterrupted();
+                            Blocking.sleep(Duration.ofMillis(1));   // takes the pooled worker as its spare
+                            return seen ? "interrupted" : "clean";
+                        }, r -> { }));
+                    }
+                });
+                for (int i = 1; i < calls.size(); i++) {
+                    CallHandle<Object> c = done(calls.get(i));
+                    assertNull(c.error(), "round " + round + ", call " + i);
+                    assertEquals("clean", c.value(), "round " + round + ", call " + i);
+                }
+            }
+        }
+    }
+}
