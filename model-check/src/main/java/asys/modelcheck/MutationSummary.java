@@ -18,7 +18,7 @@ public final class MutationSummary {
 
     private static final Pattern MUTATION = Pattern.compile("<mutation\\b[^>]*\\bstatus='([A-Z_]+)'[^>]*>(.*?)</mutation>", Pattern.DOTALL);
 
-    /** Issue 7's goal for the runtime's mutation score, in percent. */
+    /** The goal for the runtime's mutation score, in percent. */
     static final double DEFAULT_GOAL = 85.0;
 
     private MutationSummary() {}
