@@ -51,6 +51,8 @@ public final class AsysRuntime implements AutoCloseable {
     private final StallWatchdog watchdog;
     /** How long an idle thread spins for work before it parks. */
     final long spinNanos;
+    /** How long a started thread may take to enter the runtime's code. */
+    private final long threadStartNanos;
     /** Thread ids are slots 1..threadLimit, the spec's finite supply: a slot is in use from the
      *  step that starts its thread to the step that decides it exits (the spec's Unallocated),
      *  and is then reused. Guarded by its own monitor. */
@@ -69,6 +71,7 @@ public final class AsysRuntime implements AutoCloseable {
 
     private AsysRuntime(Builder b) {
         this.spinNanos = b.spinNanos;
+        this.threadStartNanos = b.threadStartTimeout.toNanos();
         this.automaticHook = b.automaticHook;
         this.automaticHookOnFileIo = b.automaticHookOnFileIo;
         this.automaticHookOnSocketWrites = b.automaticHookOnSocketWrites;
@@ -88,7 +91,7 @@ public final class AsysRuntime implements AutoCloseable {
                 if (k == null || !lane.give(k)) {
                     close();
                     throw new IllegalStateException("cannot preallocate spare " + i + " of lane " + lane.id
-                            + ": the thread factory gave no thread");
+                            + ": the thread factory gave no thread that started (see the uncaught-error handler)");
                 }
             }
         }
@@ -208,12 +211,7 @@ public final class AsysRuntime implements AutoCloseable {
     private boolean closeAndAwait(Duration timeout) {
         closing = true;
         for (Identity u : identities) u.close();
-        for (Lane l : lanes) {
-            for (KThread k : l.drain()) {
-                retire(k);
-                k.assign(KThread.Assignment.EXIT);
-            }
-        }
+        exitPooled();
         if (KThread.current() != null && KThread.current().runtime == this) return false;   // cannot wait for itself
         long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         exitLock.lock();
@@ -221,12 +219,7 @@ public final class AsysRuntime implements AutoCloseable {
             while (alive > 0) {
                 // Spares that went back to a pool after the drain above exit on their own (they
                 // check closing); drain again in case one parked in between.
-                for (Lane l : lanes) {
-                    for (KThread k : l.drain()) {
-                        retire(k);
-                        k.assign(KThread.Assignment.EXIT);
-                    }
-                }
+                exitPooled();
                 long left = timeout == null ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) return false;
                 try {
@@ -243,6 +236,27 @@ public final class AsysRuntime implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Close's step on the pools: every pooled thread is taken out and told to exit. A thread taken
+     * out of its pool is told to exit whatever fails in between (nothing here allocates), so that
+     * none is left parked out of every pool, which close would wait for forever.
+     */
+    private void exitPooled() {
+        for (Lane l : lanes) {
+            KThread k;
+            while ((k = l.take()) != null) {
+                try {
+                    Inject.at(Inject.Point.Close);
+                } catch (Throwable t) {
+                    stepFailed("Close", "thread " + k.id + " is still told to exit", t);
+                } finally {
+                    retire(k);
+                    k.assign(KThread.Assignment.EXIT);
+                }
+            }
+        }
+    }
+
     // ---- internals -----------------------------------------------------------------------
 
     boolean closing() { return closing; }
@@ -257,14 +271,28 @@ public final class AsysRuntime implements AutoCloseable {
         return k;
     }
 
-    /** Starts a runtime thread parked in {@code initial}, or returns null at the limit or on factory failure. */
+    /**
+     * Starts a runtime thread parked in {@code initial}, or returns null at the limit or on a
+     * failed start: the factory threw or returned null, {@code start()} threw, or the thread did
+     * not enter the runtime's code within {@link Builder#threadStartTimeout} (a factory's wrapper
+     * that died in its own set-up, or never runs its task). A failed start is reported, its slot
+     * is freed and it is not counted alive; no call waits on it. Returns only once the thread runs
+     * the runtime's code: a thread that is handed an identity is known to be there to carry it.
+     */
     private KThread start(Lane lane, KThread.State initial) {
         int id = claimSlot();
         if (id < 0) return null;
-        KThread k = new KThread(id, lane, this, initial);
+        KThread k;
+        try {
+            k = new KThread(id, lane, this, initial);
+        } catch (Throwable e) {
+            freeSlot(id);
+            throw e;
+        }
         Thread t;
         try {
             t = threadFactory.newThread(k);
+            if (t == null) reportUncaught("thread factory returned null instead of a thread", new NullPointerException("thread factory"));
         } catch (Throwable e) {
             reportUncaught("thread factory failed", e);
             t = null;
@@ -282,10 +310,18 @@ public final class AsysRuntime implements AutoCloseable {
         }
         threads.add(k);
         try {
+            Inject.at(Inject.Point.Allocate);
             t.start();
         } catch (Throwable e) {
             threadExited(k);
             reportUncaught("cannot start a runtime thread", e);
+            return null;
+        }
+        String failed = k.awaitEntered(threadStartNanos);
+        if (failed != null) {
+            threadExited(k);
+            reportUncaught("thread " + t.getName() + " from the thread factory " + failed + ": a failed start, its slot freed",
+                    new IllegalStateException("runtime thread " + id + " never ran the runtime's task"));
             return null;
         }
         return k;
@@ -310,19 +346,38 @@ public final class AsysRuntime implements AutoCloseable {
         }
     }
 
-    /** Puts an idle thread in its lane's pool; when full (or closing) it exits instead. */
+    /** Puts an idle thread in its lane's pool; when full (or closing) it exits instead. A throw
+     *  from here comes before the thread is in a pool (callers then retire it: see
+     *  {@link #parkOrRetire}). */
     boolean park(KThread k) {
+        Inject.at(Inject.Point.Park);
         k.state(KThread.State.POOLED);
         if (!closing && k.lane.give(k)) return true;
         retire(k);
         return false;
     }
 
+    /** {@link #park}, or, when that fails, the thread is decided to exit (the failure reported):
+     *  either way the step completes. Returns true when it is in its pool. */
+    boolean parkOrRetire(KThread k) {
+        try {
+            return park(k);
+        } catch (Throwable t) {
+            retire(k);
+            stepFailed("Park", "thread " + k.id + " exits instead", t);
+            return false;
+        }
+    }
+
     /** The step that decides {@code k} exits: its slot goes back to the supply (once). */
     void retire(KThread k) {
         if (!k.retire()) return;
+        freeSlot(k.id);
+    }
+
+    private void freeSlot(int id) {
         synchronized (slotInUse) {
-            slotInUse[k.id] = false;
+            slotInUse[id] = false;
         }
     }
 
@@ -360,6 +415,16 @@ public final class AsysRuntime implements AutoCloseable {
         reportUncaught("owner check: " + u + " is not carried by " + k + " alone", new IllegalStateException("IdentityUnique"));
     }
 
+    /**
+     * A step of the runtime's own code failed (an {@code Error}, such as a stack overflow or out
+     * of memory, or a trace sink that threw) and was undone or completed as {@code done} says:
+     * said loudly, through the uncaught-error handler, and counted.
+     */
+    void stepFailed(String step, String done, Throwable t) {
+        counters.stepFailures.increment();
+        reportUncaught("the runtime's " + step + " step failed (" + t + "); " + done, t);
+    }
+
     void reportUncaught(String what, Throwable t) {
         try {
             uncaught.accept(what, t);
@@ -375,6 +440,7 @@ public final class AsysRuntime implements AutoCloseable {
         private int threadLimit = 256;
         private int inFlightLimit = 1024;
         private long spinNanos = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(20);
+        private Duration threadStartTimeout = Duration.ofSeconds(10);
         private ThreadFactory threadFactory;
         private TraceSink traceSink;
         private boolean automaticHook;
@@ -445,6 +511,18 @@ public final class AsysRuntime implements AutoCloseable {
             onStall = Objects.requireNonNull(listener, "onStall");
             return this;
         }
+        /**
+         * How long a new thread from the factory may take to enter the runtime's code once
+         * started. One that has not by then, or that ends first (a factory's wrapper failing in its
+         * own set-up), is a failed start: reported, its slot freed, not counted; the build fails,
+         * {@code newIdentity} throws, or the call that needed it gets EAGAIN (NO_SPARE). Default 10 s.
+         */
+        public Builder threadStartTimeout(Duration d) {
+            Objects.requireNonNull(d, "threadStartTimeout");
+            if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("threadStartTimeout must be positive, got " + d);
+            threadStartTimeout = d;
+            return this;
+        }
         /** Makes the runtime's threads (default: daemon threads named asys-N). */
         public Builder threadFactory(ThreadFactory f) { threadFactory = Objects.requireNonNull(f, "threadFactory"); return this; }
         /** Records every transition (off when not set). */
@@ -492,9 +570,13 @@ public final class AsysRuntime implements AutoCloseable {
      * Read-only counters: how calls went and what threads exist. {@code identitiesOpen}: identities
      * made and whose loop has not ended yet (a closed identity counts until its last call is delivered).
      * {@code stalls}: loops held past the stall threshold (see {@link Builder#stallThreshold}).
+     * {@code stepFailures}: steps of the runtime's own code that failed (an {@code Error} such as a
+     * stack overflow, or a trace sink that threw) and were undone or completed, each reported to
+     * the uncaught-error handler.
      */
     public record Counters(long quick, long inProgress, long eagain, long hookFires, long sparesAllocated,
-                           int threadsAlive, int sparesPooled, int ownerViolations, int identitiesOpen, long stalls) {
+                           int threadsAlive, int sparesPooled, int ownerViolations, int identitiesOpen, long stalls,
+                           long stepFailures) {
 
         /** The live adders behind a snapshot. */
         static final class Live {
@@ -505,10 +587,11 @@ public final class AsysRuntime implements AutoCloseable {
             final LongAdder hookFires = new LongAdder();
             final LongAdder sparesAllocated = new LongAdder();
             final LongAdder stalls = new LongAdder();
+            final LongAdder stepFailures = new LongAdder();
 
             Counters snapshot(long liveQuick, int alive, int pooled, int violations, int identitiesOpen) {
                 return new Counters(quick.sum() + liveQuick, inProgress.sum(), eagain.sum(), hookFires.sum(),
-                        sparesAllocated.sum(), alive, pooled, violations, identitiesOpen, stalls.sum());
+                        sparesAllocated.sum(), alive, pooled, violations, identitiesOpen, stalls.sum(), stepFailures.sum());
             }
         }
     }

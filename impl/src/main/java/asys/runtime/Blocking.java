@@ -40,6 +40,7 @@ public final class Blocking {
     public static <T> T get(Future<T> f) throws InterruptedException, ExecutionException {
         Objects.requireNonNull(f, "future");
         if (f.isDone()) return f.get();
+        if (f instanceof RuntimeFuture<?> rf) rf.checkNotOwnWait();   // before the hook fires: it would never end
         int k = before();
         try {
             return f.get();

@@ -23,6 +23,12 @@ public interface CallHandle<T> {
     /** What the call threw (or its stage failed with); null otherwise. */
     Throwable error();
 
-    /** A future completed with this handle once its handler has run (made on first use). */
+    /**
+     * A future completed with this handle once its handler has run (made on first use). Only the
+     * runtime completes it: {@code cancel}, {@code complete} and the like throw
+     * {@link UnsupportedOperationException} (cancellation is not part of asys), and a timeout
+     * applies to a copy. The call's own code waiting for it ({@code get}, {@code join},
+     * {@link Blocking#get}) throws {@link IllegalStateException}: that wait could never end.
+     */
     CompletableFuture<CallHandle<T>> future();
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  */
 final class CallRecord<T> implements CallHandle<T> {
 
-    private static final AtomicReferenceFieldUpdater<CallRecord, CompletableFuture> FUTURE =
-            AtomicReferenceFieldUpdater.newUpdater(CallRecord.class, CompletableFuture.class, "future");
+    private static final AtomicReferenceFieldUpdater<CallRecord, RuntimeFuture> FUTURE =
+            AtomicReferenceFieldUpdater.newUpdater(CallRecord.class, RuntimeFuture.class, "future");
     /** Release stores for outcome, done and delivered: they publish what was written before them to any
      *  reader (whose volatile read is an acquire), without the fence of a volatile store, which
      *  the fast path would pay three times per call. */
@@ -44,9 +44,11 @@ final class CallRecord<T> implements CallHandle<T> {
     private Throwable error;
     private volatile boolean done;
     private volatile boolean delivered;
-    private volatile CompletableFuture<CallHandle<T>> future;
+    private volatile RuntimeFuture<CallHandle<T>> future;
     /** Guards the handler: it runs once, whatever goes wrong around it. */
     boolean handlerRan;
+    /** The next completion in its identity's queue (guarded by the identity's lock). */
+    CallRecord<?> nextCompletion;
 
     CallRecord(long id, Identity identity, int flags, Call<T> call, StageCall<T> stageCall, CompletionHandler<T> handler) {
         this.id = id;
@@ -79,8 +81,8 @@ final class CallRecord<T> implements CallHandle<T> {
      *  seeing it from another thread at once (see there). */
     void delivered() {
         DELIVERED.setRelease(this, true);
-        CompletableFuture<CallHandle<T>> f = future;
-        if (f != null) f.complete(this);
+        RuntimeFuture<CallHandle<T>> f = future;
+        if (f != null) f.completeByRuntime(this);
     }
 
     @Override public long id() { return id; }
@@ -91,7 +93,7 @@ final class CallRecord<T> implements CallHandle<T> {
     @Override public Throwable error() { return done ? error : null; }
 
     /**
-     * The future, made on first request. Made from another thread, it may race with
+     * The future, made on first request; only the runtime completes it (see {@link RuntimeFuture}). Made from another thread, it may race with
      * {@link #delivered()} on the loop (each writes its field, then reads the other's; without a
      * fence on both sides both may miss). So the check is repeated on the loop itself, where it
      * cannot race: a task that completes the future if the handler has run by then (and if it has
@@ -101,19 +103,19 @@ final class CallRecord<T> implements CallHandle<T> {
     @Override
     @SuppressWarnings("unchecked")
     public CompletableFuture<CallHandle<T>> future() {
-        CompletableFuture<CallHandle<T>> f = future;
+        RuntimeFuture<CallHandle<T>> f = future;
         if (f != null) return f;
-        FUTURE.compareAndSet(this, null, new CompletableFuture<CallHandle<T>>());
-        CompletableFuture<CallHandle<T>> made = future;
+        FUTURE.compareAndSet(this, null, new RuntimeFuture<CallHandle<T>>("the future of call " + id, this));
+        RuntimeFuture<CallHandle<T>> made = future;
         if (delivered) {
-            made.complete(this);
+            made.completeByRuntime(this);
         } else if (!identity.isCarrier(Thread.currentThread())) {   // on the loop, delivered() comes later and sees it
             try {
                 identity.execute(() -> {
-                    if (delivered) made.complete(this);
+                    if (delivered) made.completeByRuntime(this);
                 });
             } catch (java.util.concurrent.RejectedExecutionException closed) {
-                identity.ended().thenRun(() -> made.complete(this));
+                identity.ended().thenRun(() -> made.completeByRuntime(this));
             }
         }
         return made;

@@ -42,8 +42,10 @@ public final class Identity implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
-    /** Completions posted and not yet reaped; guarded by lock. */
-    private final ArrayDeque<CallRecord<?>> completions = new ArrayDeque<>();
+    /** Completions posted and not yet reaped, linked through {@link CallRecord#nextCompletion}
+     *  (head first; null when empty); guarded by lock. Intrusive, so that a post allocates
+     *  nothing: a post out of memory would lose its completion. */
+    private CallRecord<?> completionsHead, completionsTail;
     /** completions is non-empty: written under lock, read without it so that the fast path takes
      *  no lock when nothing was posted (a stale false is safe: await re-checks under lock). */
     private volatile boolean posted;
@@ -88,13 +90,14 @@ public final class Identity implements AutoCloseable {
     /** The thread carrying this identity now: the owner check (IdentityUnique). */
     private final AtomicReference<KThread> owner = new AtomicReference<>();
     private volatile boolean closing;
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final RuntimeFuture<Void> ended;
 
     Identity(int id, String name, AsysRuntime runtime, Lane lane) {
         this.id = id;
         this.name = name;
         this.runtime = runtime;
         this.lane = lane;
+        this.ended = new RuntimeFuture<>("identity " + name + "'s ended()", this);
     }
 
     /** The id used in traces ({@code identity}). */
@@ -190,7 +193,8 @@ public final class Identity implements AutoCloseable {
 
     public boolean isClosed() { return closing; }
 
-    /** Completes when the loop has ended after {@link #close}. */
+    /** Completes when the loop has ended after {@link #close}; the runtime alone completes it
+     *  (cancel and complete are refused, see {@link CallHandle#future()}). */
     public CompletableFuture<Void> ended() { return ended; }
 
     // ---- the loop, on its carrier thread --------------------------------------------------
@@ -222,18 +226,31 @@ public final class Identity implements AutoCloseable {
     void runLoop(KThread me) {
         checkOwner(me);
         while (true) {
+            try {
+                if (!loopStep(me)) return;
+            } catch (Throwable t) {
+                // A step of the runtime's own code failed; it undid itself or completed. The loop
+                // goes on while this thread carries it (a failure past a handoff leaves it elsewhere).
+                runtime.stepFailed("loop", owner.get() == me ? "identity " + id + " goes on" : "thread " + me.id + " leaves identity " + id, t);
+                if (owner.get() != me) return;
+            }
+        }
+    }
+
+    /** One step of the loop; false when {@code me} no longer carries it. */
+    private boolean loopStep(KThread me) {
+        {
             CallRecord<?> x = submissions.poll();
             if (x != null) {
                 step(CALL);
-                if (!runSubmitted(me, x)) return;   // me finished x as a worker: the loop is elsewhere
-                continue;
+                return runSubmitted(me, x);   // false: me finished x as a worker, the loop is elsewhere
             }
             CallRecord<?> c = reap(me);
             if (c != null) {
                 inFlight--;
                 step(HANDLER);
                 deliver(me, c);
-                continue;
+                return true;
             }
             Runnable task = tasks.poll();
             if (task != null) {
@@ -243,16 +260,19 @@ public final class Identity implements AutoCloseable {
                     task.run();
                 } catch (Throwable t) {
                     runtime.reportUncaught("task on identity " + name + " threw", t);
+                } finally {
+                    me.resetThreadState();
                 }
-                continue;
+                return true;
             }
             if (closing && inFlight == 0 && submissions.isEmpty() && tasks.isEmpty()) {
                 owner.compareAndSet(me, null);
                 runtime.identityEnded(this);
-                ended.complete(null);
-                return;
+                ended.completeByRuntime(null);
+                return false;
             }
             await(me);
+            return true;
         }
     }
 
@@ -281,12 +301,23 @@ public final class Identity implements AutoCloseable {
     private <T> boolean runSubmitted(KThread me, CallRecord<T> x) {
         KThread s;
         Tracer tr = runtime.tracer;
-        if (tr == null) {
-            s = submit(me, x, null);
-        } else {
-            synchronized (tr) {      // the pool's state and the event change together
-                s = submit(me, x, tr);
+        try {
+            if (tr == null) {
+                s = submit(me, x, null);
+            } else {
+                synchronized (tr) {      // the pool's state and the event change together
+                    s = submit(me, x, tr);
+                }
             }
+        } catch (Throwable t) {
+            // Submit undid itself (the call not accepted, any spare back in its pool): the call
+            // fails with t, as EAGAIN, which says it did not run.
+            if (x.outcome() == Outcome.PENDING) x.decide(Outcome.EAGAIN, EagainReason.RUNTIME_ERROR);
+            runtime.stepFailed("Submit", "call " + x.id + " gets EAGAIN (RUNTIME_ERROR) with the error", t);
+            runtime.counters.eagain.increment();
+            x.finish(null, x.eagainReason() == EagainReason.RUNTIME_ERROR ? t : null);
+            deliver(me, x);
+            return true;
         }
         if (x.outcome() == Outcome.EAGAIN) {
             runtime.counters.eagain.increment();
@@ -327,9 +358,9 @@ public final class Identity implements AutoCloseable {
             error = t;
         } finally {
             me.inBody = false;
-            // A call's interrupt is its own: it must not reach the next call, task or handler this
-            // thread runs (as ThreadPoolExecutor clears it between tasks).
-            Thread.interrupted();
+            // A call's interrupt (and context class loader) is its own: it must not reach the next
+            // call, task or handler this thread runs (as ThreadPoolExecutor clears it between tasks).
+            me.resetThreadState();
         }
 
         // Submit's return path: the hook check tells the original caller from a worker.
@@ -402,14 +433,29 @@ public final class Identity implements AutoCloseable {
         me.state(KThread.State.IN_CALL);
         me.current = x;
         if (s != null) s.state(KThread.State.RESERVED);
-        if (tr != null) tr.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
-                "flags", CallFlags.names(x.flags), "spare", s == null ? null : s.id);
+        try {
+            Inject.at(Inject.Point.Submit);
+            if (tr != null) tr.emit("Submit", "thread", me.id, "identity", id, "call", x.id, "lane", lane.id,
+                    "flags", CallFlags.names(x.flags), "spare", s == null ? null : s.id);
+        } catch (Throwable t) {
+            inFlight--;                     // undone: as before the step
+            me.state(KThread.State.USER);
+            me.current = null;
+            if (s != null) releaseSpare(s);
+            throw t;
+        }
         return s;
     }
 
     /** The Allocate step: a new thread from the supply becomes the spare, or the call gets EAGAIN. */
     private KThread allocate(KThread me, CallRecord<?> x, Tracer tr) {
-        KThread fresh = runtime.allocateSpare(lane);
+        KThread fresh;
+        try {
+            fresh = runtime.allocateSpare(lane);   // a failed start is undone there and gives null
+        } catch (Throwable t) {
+            runtime.stepFailed("Allocate", "call " + x.id + " gets EAGAIN (NO_SPARE)", t);
+            fresh = null;
+        }
         if (fresh == null) {
             x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
             inFlight--;
@@ -418,7 +464,11 @@ public final class Identity implements AutoCloseable {
             if (tr != null) tr.emit("Allocate", "thread", me.id, "call", x.id, "outcome", "EAGAIN", "reason", "NO_SPARE");
             return null;
         }
-        if (tr != null) tr.emit("Allocate", "thread", me.id, "call", x.id, "spare", fresh.id);
+        try {
+            if (tr != null) tr.emit("Allocate", "thread", me.id, "call", x.id, "spare", fresh.id);
+        } catch (Throwable t) {
+            runtime.stepFailed("Allocate", "call " + x.id + " has spare " + fresh.id + " all the same", t);
+        }
         return fresh;
     }
 
@@ -445,14 +495,23 @@ public final class Identity implements AutoCloseable {
         me.state(KThread.State.USER);
         me.current = null;
         Tracer tr = runtime.tracer;
-        if (tr == null) {
-            if (s != null) releaseSpare(s);
-        } else {
-            synchronized (tr) {
+        boolean released = s == null;
+        try {
+            Inject.at(outcome == null ? Inject.Point.CompleteInline : Inject.Point.WouldBlock);
+            if (tr == null) {
                 if (s != null) releaseSpare(s);
-                tr.emit(action, "thread", me.id, "call", x.id, "spare", s == null ? null : s.id,
-                        "outcome", outcome == null ? null : outcome.name(), "hook", me.spare != null);
+                released = true;
+            } else {
+                synchronized (tr) {
+                    if (s != null) releaseSpare(s);
+                    released = true;
+                    tr.emit(action, "thread", me.id, "call", x.id, "spare", s == null ? null : s.id,
+                            "outcome", outcome == null ? null : outcome.name(), "hook", me.spare != null);
+                }
             }
+        } catch (Throwable t) {
+            if (!released) releaseSpare(s);   // completed: the spare goes back, the call ends below
+            runtime.stepFailed(action, "call " + x.id + " ends on its caller's stack all the same", t);
         }
         if (Fault.QUICK_POSTS && outcome == null) {
             callWentAsync();
@@ -460,8 +519,9 @@ public final class Identity implements AutoCloseable {
         }
     }
 
+    /** The spare goes back to its pool, or (pool full, closing, or the park failed) is told to exit. */
     private void releaseSpare(KThread s) {
-        if (!runtime.park(s)) s.assign(KThread.Assignment.EXIT);
+        if (!runtime.parkOrRetire(s)) s.assign(KThread.Assignment.EXIT);
     }
 
     void callWentAsync() { outstanding.incrementAndGet(); }
@@ -479,17 +539,28 @@ public final class Identity implements AutoCloseable {
         }
         lock.lock();
         try {
-            completions.add(x);
-            posted = true;
-            outstanding.decrementAndGet();
-            Tracer tr = runtime.tracer;
-            if (tr == null) {
-                if (parkInStep) worker.parkedAtFinish = runtime.park(worker);
-            } else {
-                synchronized (tr) {
-                    if (parkInStep) worker.parkedAtFinish = runtime.park(worker);
-                    tr.emit(action, "thread", worker == null ? null : worker.id, "identity", id, "call", x.id);
+            boolean queued = false, parked = !parkInStep;
+            try {
+                Inject.at(worker != null ? Inject.Point.WorkerFinish : Inject.Point.MachineComplete);
+                enqueueCompletion(x);
+                queued = true;
+                Tracer tr = runtime.tracer;
+                if (tr == null) {
+                    if (parkInStep) worker.parkedAtFinish = runtime.parkOrRetire(worker);
+                    parked = true;
+                } else {
+                    synchronized (tr) {
+                        if (parkInStep) worker.parkedAtFinish = runtime.parkOrRetire(worker);
+                        parked = true;
+                        tr.emit(action, "thread", worker == null ? null : worker.id, "identity", id, "call", x.id);
+                    }
                 }
+            } catch (Throwable t) {
+                if (Fault.POST_NOT_FAILURE_ATOMIC) throw t;
+                // Completed: the completion is posted, the worker pooled or exits.
+                if (!queued) enqueueCompletion(x);
+                if (!parked) worker.parkedAtFinish = runtime.parkOrRetire(worker);
+                runtime.stepFailed(action, "call " + x.id + "'s completion is posted all the same", t);
             }
             if (sleeping) wake.signal();
         } finally {
@@ -497,14 +568,43 @@ public final class Identity implements AutoCloseable {
         }
     }
 
+    /** Appends x to the completion queue: plain writes, no allocation. Under lock. */
+    private void enqueueCompletion(CallRecord<?> x) {
+        x.nextCompletion = null;
+        if (completionsTail == null) completionsHead = x;
+        else completionsTail.nextCompletion = x;
+        completionsTail = x;
+        posted = true;
+        outstanding.decrementAndGet();
+    }
+
     /** Reap: takes one completion, or null. */
     CallRecord<?> reap(KThread me) {
         if (!posted) return null;
         lock.lock();
         try {
-            CallRecord<?> x = completions.poll();
-            if (completions.isEmpty()) posted = false;
-            if (x != null && runtime.tracer != null) runtime.tracer.emit("Reap", "thread", me.id, "identity", id, "call", x.id);
+            CallRecord<?> x = completionsHead;
+            if (x == null) {
+                posted = false;
+                return null;
+            }
+            completionsHead = x.nextCompletion;
+            if (completionsHead == null) {
+                completionsTail = null;
+                posted = false;
+            }
+            try {
+                Inject.at(Inject.Point.Reap);
+                if (runtime.tracer != null) runtime.tracer.emit("Reap", "thread", me.id, "identity", id, "call", x.id);
+            } catch (Throwable t) {
+                // Undone: the completion back at the head of the queue; the loop reaps it again.
+                x.nextCompletion = completionsHead;
+                completionsHead = x;
+                if (completionsTail == null) completionsTail = x;
+                posted = true;
+                throw t;
+            }
+            x.nextCompletion = null;
             return x;
         } finally {
             lock.unlock();
@@ -520,8 +620,9 @@ public final class Identity implements AutoCloseable {
         lock.lock();
         try {
             boolean awaiting = false;
-            while (completions.isEmpty() && tasks.isEmpty() && !(closing && inFlight == 0)) {
+            while (completionsHead == null && tasks.isEmpty() && !(closing && inFlight == 0)) {
                 if (!awaiting && outstanding.get() > 0) {
+                    Inject.at(Inject.Point.Await);   // a throw: nothing changed, the loop takes the step again
                     awaiting = true;
                     if (runtime.tracer != null) runtime.tracer.emit("Await", "thread", me.id, "identity", id);
                 }
@@ -540,11 +641,11 @@ public final class Identity implements AutoCloseable {
                     sleeping = false;
                 }
             }
-            if (awaiting && completions.isEmpty() && runtime.tracer != null) {
+            if (awaiting && completionsHead == null && runtime.tracer != null) {
                 runtime.tracer.emit("AwaitInterrupted", "thread", me.id, "identity", id);
             }
-            me.state(KThread.State.USER);
         } finally {
+            me.state(KThread.State.USER);
             lock.unlock();
         }
     }
@@ -553,12 +654,18 @@ public final class Identity implements AutoCloseable {
     private <T> void deliver(KThread me, CallRecord<T> x) {
         if (x.handlerRan) throw new IllegalStateException("handler of call " + x.id + " would run twice");
         x.handlerRan = true;
-        checkOwner(me);
         try {
+            try {
+                Inject.at(Inject.Point.Deliver);
+                checkOwner(me);
+            } catch (Throwable t) {
+                runtime.stepFailed("Deliver", "call " + x.id + "'s handler runs all the same", t);
+            }
             x.handler.onResult(x);
         } catch (Throwable t) {
             runtime.reportUncaught("handler of call " + x.id + " on identity " + name + " threw", t);
         } finally {
+            me.resetThreadState();
             x.delivered();
         }
     }

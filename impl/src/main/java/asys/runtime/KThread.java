@@ -55,6 +55,30 @@ final class KThread implements Runnable {
 
     void state(State s) { state = (byte) s.ordinal(); }
     private volatile Assignment assignment;
+    /** This thread is about to park or parked in {@link #awaitAssignment}: an assigner must unpark
+     *  it. Cleared by whichever takes it first (a getAndSet), so that only a parking thread is
+     *  unparked: a thread handed work while it spins keeps no permit, which would make the call's
+     *  own first {@code LockSupport.park} return at once. */
+    private volatile boolean parking;
+    private static final java.lang.invoke.VarHandle PARKING, START;
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            PARKING = l.findVarHandle(KThread.class, "parking", boolean.class);
+            START = l.findVarHandle(KThread.class, "start", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    /** Whether the thread has entered the runtime's code: {@link #NEW} until it does
+     *  ({@link #ENTERED}) or its starter gives up on it ({@link #ABANDONED}); one CAS decides. */
+    private volatile int start;
+    private static final int NEW = 0, ENTERED = 1, ABANDONED = 2;
+    /** Counted down when the thread has entered: its starter waits on it (a latch, whose own
+     *  queue wakes only a thread that waits, so that no permit is left on the starter). */
+    private final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    /** The context class loader the thread had when it entered: restored after each call. */
+    private ClassLoader contextLoader;
     private final java.util.concurrent.atomic.AtomicBoolean retired = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set by WorkerFinish when it put this thread back in its pool in the same step. */
     boolean parkedAtFinish;
@@ -85,19 +109,47 @@ final class KThread implements Runnable {
     /** The runtime thread running this code, or null on any other thread. */
     static KThread current() { return CURRENT.get(); }
 
+    /**
+     * Waits (from the starting thread) until this thread has entered the runtime's code, for at
+     * most {@code timeoutNanos}. Returns null once it has; else what went wrong, and the thread is
+     * abandoned: should it enter later, it leaves at once.
+     */
+    String awaitEntered(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        boolean interrupted = false;
+        String failed = null;
+        while (start == NEW) {
+            long left = deadline - System.nanoTime();
+            if (!thread.isAlive() || left <= 0) {
+                if (START.compareAndSet(this, NEW, ABANDONED)) {
+                    failed = !thread.isAlive() ? "ended without running the runtime's task"
+                            : "did not run the runtime's task within " + java.time.Duration.ofNanos(timeoutNanos);
+                }
+                break;
+            }
+            try {
+                entered.await(Math.min(left, 1_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);  // a death does not count it down
+            } catch (InterruptedException e) {
+                interrupted = true;   // the start is not the starter's to give up: waited for all the same
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        return failed;
+    }
+
     @Override
     public void run() {
+        Inject.at(Inject.Point.Start);   // a test build's stand-in for a thread that dies before it gets here
+        if (!START.compareAndSet(this, NEW, ENTERED)) return;   // its starter gave up on it: not counted, no slot
+        entered.countDown();
         CURRENT.set(this);
+        contextLoader = Thread.currentThread().getContextClassLoader();
         if (jdkHook != null) AutomaticHook.HOOKS.set(jdkHook);
         try {
             while (true) {
                 Assignment a = awaitAssignment();
                 if (a == Assignment.EXIT) return;
-                if (a.call() != null) {
-                    // The spare that took over at HookFire reaches user space with IN_PROGRESS.
-                    if (runtime.tracer != null) runtime.tracer.emit("ReturnToUser", "thread", id, "identity", a.identity().id,
-                            "call", a.call().id);
-                }
+                if (a.call() != null) returnToUser(a);
                 state(State.USER);
                 carrying = a.identity();
                 a.identity().runLoop(this);
@@ -109,13 +161,25 @@ final class KThread implements Runnable {
                     continue;
                 }
                 if (retired()) return;
-                if (!runtime.park(this)) return;
+                if (!runtime.parkOrRetire(this)) return;
             }
         } catch (Throwable t) {
             runtime.reportUncaught("runtime thread " + id + " failed", t);
         } finally {
             state(State.EXITED);
             runtime.threadExited(this);
+        }
+    }
+
+    /** ReturnToUser: the spare that took over at HookFire reaches user space with IN_PROGRESS.
+     *  Its event failing is reported and the step completes: the thread carries the identity on. */
+    private void returnToUser(Assignment a) {
+        try {
+            Inject.at(Inject.Point.ReturnToUser);
+            if (runtime.tracer != null) runtime.tracer.emit("ReturnToUser", "thread", id, "identity", a.identity().id,
+                    "call", a.call().id);
+        } catch (Throwable t) {
+            runtime.stepFailed("ReturnToUser", "thread " + id + " carries identity " + a.identity().id + " on", t);
         }
     }
 
@@ -127,20 +191,36 @@ final class KThread implements Runnable {
         long spinUntil = runtime.spinNanos > 0 ? System.nanoTime() + runtime.spinNanos : 0;
         while ((a = assignment) == null && spinUntil != 0 && System.nanoTime() < spinUntil) Thread.onSpinWait();
         while ((a = assignment) == null) {
+            PARKING.setVolatile(this, true);          // from here an assigner unparks this thread
+            if ((a = assignment) != null) {
+                // Assigned in between: if that assigner saw the flag, its unpark is on its way;
+                // take it here, so that it is not left for the work's own first park.
+                if (!(boolean) PARKING.getAndSet(this, false)) LockSupport.park(this);
+                break;
+            }
             LockSupport.park(this);
-            Thread.interrupted();  // a parked spare ignores interrupts: only an assignment wakes it
         }
         assignment = null;
-        Thread.interrupted();  // handed work while spinning: an interrupt of its idle time is not the work's
+        resetThreadState();   // an interrupt of its idle time, or of its last work, is not the new work's
         return a;
     }
 
+    /** The per-thread state the runtime owns, as the thread entered: no interrupt, its own context
+     *  class loader. Reset after each call's code and whenever the thread is handed work. */
+    void resetThreadState() {
+        Thread.interrupted();
+        Thread t = thread;
+        if (t != null && t.getContextClassLoader() != contextLoader) t.setContextClassLoader(contextLoader);
+    }
+
     /** Hands work to this parked thread (from another thread). The write comes before the unpark:
-     *  the other order can wake the thread before there is work, and it parks again for good. */
+     *  the other order can wake the thread before there is work, and it parks again for good.
+     *  A thread still spinning is not unparked (see {@link #parking}). Nothing here allocates. */
     void assign(Assignment a) {
         assignment = a;
-        LockSupport.unpark(thread);
+        if ((boolean) PARKING.getAndSet(this, false)) LockSupport.unpark(thread);
     }
+
 
     /** The call's own code runs on this stack (between Submit and its return): only then is a
      *  block a blocking point of the call. Own thread only. */
@@ -174,8 +254,13 @@ final class KThread implements Runnable {
                 wouldBlockSignalled = true;
                 throw WouldBlockSignal.INSTANCE;
             }
-            blockDepth = 1;
-            hookFire(site);
+            blockDepth = 1;            // what the hook itself does is nested: it fires nothing
+            try {
+                hookFire(site);
+            } catch (Throwable t) {
+                blockDepth = 0;        // undone: the call is still on its caller's stack, the hook set
+                throw t;
+            }
             return 1;
         }
         if (state() == State.WORKER) {
@@ -219,7 +304,15 @@ final class KThread implements Runnable {
         int kind = op & AutomaticHook.KIND_MASK;
         if (kind == AutomaticHook.FILE && !runtime.automaticHookOnFileIo) return 0;
         if (kind == AutomaticHook.SOCKET_WRITES && !runtime.automaticHookOnSocketWrites) return 0;
-        return beforeBlock(op) == 0 ? 0 : op;
+        try {
+            return beforeBlock(op) == 0 ? 0 : op;
+        } catch (WouldBlockSignal signal) {
+            throw signal;
+        } catch (Throwable t) {
+            // The hook fire was undone: the JDK method blocks inline, the call on its caller's stack.
+            runtime.stepFailed("HookFire", "call " + current.id + " blocks inline at " + siteName(op), t);
+            return 0;
+        }
     }
 
     private static String via(int site) {
@@ -238,22 +331,61 @@ final class KThread implements Runnable {
      */
     void hookFire(int site) {
         KThread s = spare;
-        if (!Fault.HOOK_KEPT_AT_FIRE) spare = null;   // the hook is cleared before anything else
         Identity u = carrying;
         CallRecord<?> x = current;
+        // Everything that can fail comes first, and a failure here leaves everything as it was:
+        // the assignment allocated, the stack the handoff needs reserved, the event written.
+        Assignment a = new Assignment(u, x);
+        reserveStack();
+        Tracer tr = runtime.tracer;
+        if (tr == null) {
+            Inject.at(Inject.Point.HookFire);
+            handOver(s, u, x, a);
+        } else {
+            synchronized (tr) {
+                Inject.at(Inject.Point.HookFire);
+                tr.emit("HookFire", "thread", id, "spare", s.id, "identity", u.id, "call", x.id,
+                        "hook", Fault.HOOK_KEPT_AT_FIRE, "via", via(site), "site", siteName(site));
+                handOver(s, u, x, a);
+            }
+        }
+        runtime.counters.hookFires.increment();
+        if ((site & AutomaticHook.INDEX_MASK) != 0) runtime.countAutomaticFire(site & AutomaticHook.INDEX_MASK);
+        runtime.counters.inProgress.increment();
+    }
+
+    /** HookFire past its point of no return: plain writes, a CAS and an unpark; nothing allocates,
+     *  calls user code, or needs more stack than {@link #reserveStack} made sure of. */
+    private void handOver(KThread s, Identity u, CallRecord<?> x, Assignment a) {
+        if (!Fault.HOOK_KEPT_AT_FIRE) spare = null;   // the hook is cleared before anything else
         carrying = null;
         state(State.WORKER);
         x.decide(Outcome.IN_PROGRESS, null);
         u.callWentAsync();
-        runtime.counters.hookFires.increment();
-        if ((site & AutomaticHook.INDEX_MASK) != 0) runtime.countAutomaticFire(site & AutomaticHook.INDEX_MASK);
-        runtime.counters.inProgress.increment();
         u.transferOwner(this, s);
         s.state(State.RETURNING);
-        if (runtime.tracer != null) runtime.tracer.emit("HookFire", "thread", id, "spare", s.id, "identity", u.id, "call", x.id,
-                "hook", spare != null,
-                "via", via(site), "site", siteName(site));
-        s.assign(new Assignment(u, x));
+        s.assign(a);
+    }
+
+    /** Frames {@link #reserveStack} touches below the hook fire's own. Not final for one reason:
+     *  Lincheck's model checker reads the probe's recursion as a livelock, so its tests of the
+     *  handoff (which is not about the stack) turn the probe off while they run. */
+    static int stackFrames = 128;
+
+    /**
+     * Makes sure the stack holds what the handoff needs below this frame: a call that blocks at
+     * the edge of its stack gets its {@link StackOverflowError} here, before anything changed,
+     * and not partway through the handoff, which would leave its identity with no carrier. A
+     * method's entry checks the stack's guard zone below it, so once this chain of frames has
+     * returned, the shallower handoff cannot overflow.
+     */
+    private static void reserveStack() {
+        int frames = stackFrames;
+        if (probe(frames) != frames) throw new AssertionError("stack probe");
+    }
+
+    private static int probe(int depth) {
+        return depth == 0 ? 0 : 1 + probe(depth - 1);
     }
 
     @Override

@@ -108,6 +108,16 @@ final class Harness implements AutoCloseable {
 
         void open(int n) { permits.release(n); }
 
+        /** Waits at most {@code ms} for {@code n} threads to be blocked here; true if they are. */
+        boolean blockedWithin(int n, long ms) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+            while (permits.getQueueLength() < n) {
+                if (System.nanoTime() > deadline) return false;
+                Thread.sleep(1);
+            }
+            return true;
+        }
+
         /** Waits until {@code n} threads are blocked here. */
         void awaitBlocked(int n) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -4,10 +4,13 @@ import static asys.runtime.Harness.done;
 import static asys.runtime.Harness.onLoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -71,6 +74,60 @@ class ThreadReuseTest {
                     assertEquals("clean", c.value(), "round " + round + ", call " + i);
                 }
             }
+        }
+    }
+
+    @ParameterizedTest(name = "spin {0} ms")
+    @ValueSource(longs = {0, 500})
+    void aSpareHandedTheLoopWhileSpinningKeepsNoUnparkPermitForItsNextCall(long spinMs) {
+        try (Harness h = new Harness(b -> b.spareCapacity(1).spinBeforePark(Duration.ofMillis(spinMs)))) {
+            Identity u = h.rt.newIdentity("u");
+            List<CallHandle<Object>> calls = new ArrayList<>();
+            onLoop(u, () -> {
+                calls.add(u.submit(() -> {
+                    Blocking.sleep(Duration.ofMillis(5));   // the spare takes the loop over
+                    return "blocked";
+                }, r -> { }));
+                calls.add(u.submit(() -> {                  // runs on the spare's stack
+                    long t0 = System.nanoTime();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));   // a raw park: no hook sees it
+                    return System.nanoTime() - t0;
+                }, r -> { }));
+            });
+            done(calls.get(0));
+            long parked = (Long) done(calls.get(1)).value();
+            // A park may return early only spuriously; with a permit left by the handoff it returns at once.
+            assertTrue(parked >= TimeUnit.MILLISECONDS.toNanos(150), "the call's first park returned after " + parked + " ns");
+        }
+    }
+
+    @ParameterizedTest(name = "spin {0} ms")
+    @ValueSource(longs = {0, 500})
+    void aCallThatSetsTheContextClassLoaderDoesNotPassItToTheNextCall(long spinMs) {
+        try (Harness h = new Harness(b -> b.spareCapacity(1).spinBeforePark(Duration.ofMillis(spinMs)))) {
+            Identity u = h.rt.newIdentity("u");
+            ClassLoader own = new ClassLoader(null) { };
+            List<CallHandle<Object>> calls = new ArrayList<>();
+            onLoop(u, () -> {
+                calls.add(u.submit(() -> {
+                    Thread.currentThread().setContextClassLoader(own);
+                    return "set";
+                }, r -> { }));
+                calls.add(u.submit(() -> Thread.currentThread().getContextClassLoader() == own ? "leaked" : "clean", r -> { }));
+                calls.add(u.submit(() -> {
+                    Blocking.sleep(Duration.ofMillis(1));
+                    Thread.currentThread().setContextClassLoader(own);   // a worker, back to the pool after
+                    return "set";
+                }, r -> { }));
+            });
+            done(calls.get(2));
+            onLoop(u, () -> calls.add(u.submit(() -> {
+                boolean leaked = Thread.currentThread().getContextClassLoader() == own;
+                Blocking.sleep(Duration.ofMillis(1));
+                return leaked || Thread.currentThread().getContextClassLoader() == own ? "leaked" : "clean";
+            }, r -> { })));
+            assertEquals("clean", done(calls.get(1)).value());
+            assertEquals("clean", done(calls.get(3)).value());
         }
     }
 }

@@ -215,6 +215,7 @@ public final class Stress {
             if (r == EagainReason.LIMIT) return null;   // any call may meet the limit
             if (r == EagainReason.NO_SPARE) return null;   // pool empty and no thread to allocate (ATOMIC: pool empty)
             if (r == EagainReason.WOULD_BLOCK) return kind == Kind.NONBLOCK_BLOCKS ? null : "WOULD_BLOCK for a call without NONBLOCK";
+            if (r == EagainReason.RUNTIME_ERROR) return "EAGAIN (RUNTIME_ERROR): the runtime's own Submit failed: " + h.error();
             return "EAGAIN without a reason";
         }
         boolean blocks = kind == Kind.BLOCK_ONCE || kind == Kind.BLOCK_MANY || kind == Kind.THROW_AFTER_BLOCK

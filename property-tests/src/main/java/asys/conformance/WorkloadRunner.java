@@ -60,6 +60,16 @@ public final class WorkloadRunner {
     }
 
     public static Run run(Workload w, Mode mode) {
+        return run(w, mode, null);
+    }
+
+    /**
+     * As {@link #run(Workload, Mode)}; {@code errors}, when not null, is an error-injection run:
+     * armed once the layout is traced and disarmed after close, it makes the runtime's own steps
+     * fail, so the run checks the ledger alone (every call exactly one outcome, no thread or
+     * identity left), not the results or the spec's properties of the calls that failed.
+     */
+    public static Run run(Workload w, Mode mode, ErrorInjector.Run errors) {
         RUNS.incrementAndGet();
         List<Workload.CallSpec> specs = w.calls();
         int n = specs.size();
@@ -71,7 +81,8 @@ public final class WorkloadRunner {
                 .automaticHook(mode == Mode.RAW)
                 .uncaughtErrorHandler((what, t) -> {
                     uncaught.incrementAndGet();
-                    violations.add("uncaught: " + what + ": " + t);
+                    if (errors == null) violations.add("uncaught: " + what + ": " + t);
+                    else errors.reported(what);
                 }).build();
         Semaphore[] gates = new Semaphore[n];
         AtomicIntegerArray passed = new AtomicIntegerArray(n);        // blocks passed per call
@@ -88,6 +99,7 @@ public final class WorkloadRunner {
             List<Identity> ids = new ArrayList<>();
             for (int u = 0; u < w.identities().size(); u++) ids.add(rt.newIdentity("u" + (u + 1)));
             rt.traceLayout();
+            if (errors != null) errors.arm(trace);
             List<Workload.TaskRef> tasks = w.tasks();
             List<Runnable> taskBodies = new ArrayList<>();
             for (Workload.TaskRef ref : tasks) {
@@ -140,6 +152,11 @@ public final class WorkloadRunner {
             for (Semaphore g : gates) g.release(100);            // nothing may stay blocked
             for (CompletableFuture<Object> m : machines) m.complete(-1);
             if (!rt.close(Duration.ofMillis(OUTCOME_TIMEOUT_MS))) violations.add("close did not finish in " + OUTCOME_TIMEOUT_MS + " ms");
+            if (errors != null) errors.disarm();
+        }
+        if (errors != null) {
+            errors.ledger(handled, rt.counters().threadsAlive(), rt.counters().identitiesOpen(), rt.ownerViolations(), violations);
+            return new Run(w, List.copyOf(trace), List.copyOf(violations));
         }
         check(w, specs, handles, handled, trace, rt, violations);
         return new Run(w, List.copyOf(trace), List.copyOf(violations));
