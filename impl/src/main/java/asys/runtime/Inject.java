@@ -51,7 +51,8 @@ final class Inject {
     }
 
     @SuppressWarnings("unchecked")
-    private static Consumer<String> load(String className) {
+    /** The injector {@code className} names; null for none (null or empty). */
+    static Consumer<String> load(String className) {
         if (className == null || className.isEmpty()) return null;
         try {
             Class<?> c = Class.forName(className, true, ClassLoader.getSystemClassLoader());

@@ -47,12 +47,4 @@ final class Lane {
         for (int i = 0; i < slots.length(); i++) if (slots.get(i) != null) n++;
         return n;
     }
-
-    /** Empties the pool (at close), returning the threads that were in it. */
-    java.util.List<KThread> drain() {
-        java.util.List<KThread> out = new java.util.ArrayList<>();
-        KThread t;
-        while ((t = take()) != null) out.add(t);
-        return out;
-    }
 }

@@ -5,7 +5,10 @@ package asys.runtime;
  * and before the resource it releases is visible to other threads (a spare goes back to its pool
  * after the event that gives it back; a thread taken from a pool is taken before the event that
  * reserves it), so that the order of sequence numbers is an order the spec allows. Emitting is
- * serialised by this object's monitor: trace order is one total order.
+ * serialised by this object's monitor: trace order is one total order. HookFire is the one step
+ * that writes its event just before its change, holding this monitor across both: writing can
+ * fail (a sink that throws, no memory), and the hook fire must fail with nothing changed; no
+ * other thread can see its change before the spare is woken, the change's last act.
  */
 final class Tracer {
 

@@ -15,6 +15,19 @@ import org.junit.jupiter.api.Test;
 class BadInputTest {
 
     @Test
+    void aThreadStartTimeoutMustBePositive() {
+        var zero = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().threadStartTimeout(Duration.ZERO));
+        assertEquals("threadStartTimeout must be positive, got PT0S", zero.getMessage());
+        var negative = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().threadStartTimeout(Duration.ofMillis(-1)));
+        assertTrue(negative.getMessage().contains("must be positive, got PT-0.001S"), negative.getMessage());
+        assertEquals("threadStartTimeout", assertThrows(NullPointerException.class,
+                () -> AsysRuntime.builder().threadStartTimeout(null)).getMessage());
+        try (AsysRuntime rt = AsysRuntime.builder().threadStartTimeout(Duration.ofSeconds(1)).spareCapacity(1).build()) {
+            assertEquals(1, rt.counters().sparesPooled(), "a positive timeout builds");
+        }
+    }
+
+    @Test
     void anImpossibleConfigurationNamesEachSettingThatIsWrong() {
         var e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().lanes(0).build());
         assertTrue(e.getMessage().contains("lanes must be at least 1, got 0"), e.getMessage());

@@ -66,11 +66,30 @@ class RuntimeFutureTest {
     }
 
     @Test
+    void aDeliveredCallsFutureGivesItsHandleThroughEveryWayOfReadingIt() throws Exception {
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            List<CallHandle<Object>> calls = new ArrayList<>();
+            onLoop(u, () -> calls.add(u.submit(() -> "v", r -> { })));
+            CallHandle<Object> c = done(calls.get(0));
+            CompletableFuture<CallHandle<Object>> f = c.future();
+            assertEquals(c, f.get());
+            assertEquals(c, f.get(1, TimeUnit.SECONDS));
+            assertEquals(c, f.join());
+            assertEquals(c, f.completeOnTimeout(null, 1, TimeUnit.MILLISECONDS).join(), "a done future's copy has its value");
+            assertTrue(f.toString().startsWith("the future of call " + c.id()), f.toString());
+            assertEquals(CompletableFuture.class, f.thenApply(CallHandle::value).getClass(), "a dependent stage is a plain future, the caller's own");
+        }
+    }
+
+    @Test
     void anIdentitysEndedIsNotCompletableFromOutside() {
         try (Harness h = new Harness()) {
             Identity u = h.rt.newIdentity("u");
             assertThrows(UnsupportedOperationException.class, () -> u.ended().complete(null));
-            assertThrows(UnsupportedOperationException.class, () -> u.ended().cancel(false));
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> u.ended().cancel(false));
+            assertTrue(e.getMessage().startsWith("identity u's ended(): cancel is refused: the runtime alone completes it, when the loop has ended"),
+                    e.getMessage());
             assertFalse(u.ended().isDone(), "the identity is live");
             u.close();
             u.ended().orTimeout(10, TimeUnit.SECONDS).join();
@@ -89,10 +108,17 @@ class RuntimeFutureTest {
                 CallHandle<Object>[] joins = new CallHandle[1];
                 joins[0] = u.submit(() -> joins[0].future().join(), r -> { });
                 calls.add(joins[0]);
+                CallHandle<Object>[] gets = new CallHandle[1];
+                gets[0] = u.submit(() -> gets[0].future().get(1, TimeUnit.MINUTES), r -> { });
+                calls.add(gets[0]);
+                CallHandle<Object>[] plain = new CallHandle[1];
+                plain[0] = u.submit(() -> plain[0].future().get(), r -> { });
+                calls.add(plain[0]);
                 calls.add(u.submit(() -> Blocking.get(u.ended()), r -> { }));
             });
             for (CallHandle<Object> c : calls) {
                 CallHandle<Object> d = done(c);
+                assertEquals(Outcome.QUICK, d.outcome(), () -> "fails on the loop's own thread, with no handoff: " + d);
                 assertInstanceOf(IllegalStateException.class, d.error(), () -> "call " + d);
                 assertTrue(d.error().getMessage().contains("it would wait for ever"), d.error().getMessage());
             }

@@ -130,4 +130,43 @@ class ThreadReuseTest {
             assertEquals("clean", done(calls.get(3)).value());
         }
     }
+
+    @ParameterizedTest(name = "spin {0} ms")
+    @ValueSource(longs = {0, 500})
+    void whatACallItsHandlerOrATaskLeavesOnTheLoopsThreadDoesNotReachTheNextStep(long spinMs) {
+        try (Harness h = new Harness(b -> b.spareCapacity(1).spinBeforePark(Duration.ofMillis(spinMs)))) {
+            Identity u = h.rt.newIdentity("u");
+            ClassLoader own = new ClassLoader(null) { };
+            List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<CallHandle<Object>> calls = new ArrayList<>();
+            Runnable look = () -> seen.add(Thread.currentThread().isInterrupted() || Thread.currentThread().getContextClassLoader() == own
+                    ? "leaked" : "clean");
+            onLoop(u, () -> {
+                calls.add(u.submit(() -> {                      // the call leaves both behind...
+                    Thread.currentThread().setContextClassLoader(own);
+                    Thread.currentThread().interrupt();
+                    return "quick";
+                }, r -> {                                        // ...its handler sees neither, and leaves both
+                    look.run();
+                    Thread.currentThread().setContextClassLoader(own);
+                    Thread.currentThread().interrupt();
+                }));
+                calls.add(u.submit(() -> {                      // the next call sees neither
+                    look.run();
+                    return "next";
+                }, r -> { }));
+            });
+            done(calls.get(1));
+            onLoop(u, () -> {                                    // a task leaves both behind...
+                Thread.currentThread().setContextClassLoader(own);
+                Thread.currentThread().interrupt();
+                calls.add(u.submit(() -> {                      // ...the call it submits sees neither
+                    look.run();
+                    return "after the task";
+                }, r -> { }));
+            });
+            done(calls.get(2));
+            assertEquals(List.of("clean", "clean", "clean"), seen);
+        }
+    }
 }
