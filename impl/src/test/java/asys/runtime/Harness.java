@@ -45,6 +45,16 @@ final class Harness implements AutoCloseable {
         ran.orTimeout(10, TimeUnit.SECONDS).join();
     }
 
+    /** Submits, from a task on {@code u}, a call that passes {@code gate} and returns {@code value}. */
+    static CallHandle<Object> submitThrough(Identity u, Gate gate, Object value, CompletionHandler<Object> handler) {
+        List<CallHandle<Object>> made = new ArrayList<>();
+        onLoop(u, () -> made.add(u.submit(() -> {
+            gate.pass();
+            return value;
+        }, handler)));
+        return made.get(0);
+    }
+
     /** Waits until {@code h} is delivered: its handler has run. */
     static <T> CallHandle<T> done(CallHandle<T> h) {
         return h.future().orTimeout(10, TimeUnit.SECONDS).join();

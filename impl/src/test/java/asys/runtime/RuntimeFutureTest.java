@@ -28,12 +28,8 @@ class RuntimeFutureTest {
         try (Harness h = new Harness()) {
             Identity u = h.rt.newIdentity("u");
             Harness.Gate gate = new Harness.Gate();
-            List<CallHandle<Object>> calls = new ArrayList<>();
-            onLoop(u, () -> calls.add(u.submit(() -> {
-                gate.pass();
-                return "finished";
-            }, r -> { })));
-            CompletableFuture<CallHandle<Object>> f = calls.get(0).future();
+            CallHandle<Object> call = Harness.submitThrough(u, gate, "finished", r -> { });
+            CompletableFuture<CallHandle<Object>> f = call.future();
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> f.cancel(true));
             assertTrue(e.getMessage().contains("cancellation is not part of asys"), e.getMessage());
             assertThrows(UnsupportedOperationException.class, () -> f.complete(null));
@@ -41,7 +37,7 @@ class RuntimeFutureTest {
             assertThrows(UnsupportedOperationException.class, () -> f.obtrudeValue(null));
             assertFalse(f.isCancelled());
             gate.open();
-            assertEquals("finished", done(calls.get(0)).value());
+            assertEquals("finished", done(call).value());
         }
     }
 
@@ -50,12 +46,8 @@ class RuntimeFutureTest {
         try (Harness h = new Harness()) {
             Identity u = h.rt.newIdentity("u");
             Harness.Gate gate = new Harness.Gate();
-            List<CallHandle<Object>> calls = new ArrayList<>();
-            onLoop(u, () -> calls.add(u.submit(() -> {
-                gate.pass();
-                return "finished";
-            }, r -> { })));
-            CompletableFuture<CallHandle<Object>> f = calls.get(0).future();
+            CallHandle<Object> call = Harness.submitThrough(u, gate, "finished", r -> { });
+            CompletableFuture<CallHandle<Object>> f = call.future();
             CompletableFuture<CallHandle<Object>> timed = f.orTimeout(1, TimeUnit.MILLISECONDS);
             Throwable t = assertThrows(Exception.class, timed::join);
             assertInstanceOf(TimeoutException.class, t.getCause());

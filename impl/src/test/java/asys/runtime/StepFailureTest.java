@@ -130,14 +130,10 @@ class StepFailureTest {
         Identity u = h.rt.newIdentity("u");
         Harness.Gate gate = new Harness.Gate();
         StepInjector.arm(Inject.Point.WorkerFinish, 1, OutOfMemoryError::new);
-        List<CallHandle<Object>> calls = new ArrayList<>();
-        onLoop(u, () -> calls.add(u.submit(() -> {
-            gate.pass();
-            return "blocked";
-        }, r -> { })));
+        CallHandle<Object> call = Harness.submitThrough(u, gate, "blocked", r -> { });
         gate.awaitBlocked(1);
         gate.open();
-        CallHandle<Object> c = done(calls.get(0));
+        CallHandle<Object> c = done(call);
         assertEquals(Outcome.IN_PROGRESS, c.outcome());
         assertEquals("blocked", c.value());
         assertTrue(StepInjector.thrown() instanceof OutOfMemoryError);
@@ -154,18 +150,14 @@ class StepFailureTest {
         Harness.Gate gate = new Harness.Gate();
         StepInjector.arm(Inject.Point.Reap, 1, StackOverflowError::new);
         int[] handled = new int[1];
-        List<CallHandle<Object>> calls = new ArrayList<>();
-        onLoop(u, () -> calls.add(u.submit(() -> {
-            gate.pass();
-            return "blocked";
-        }, r -> handled[0]++)));
+        CallHandle<Object> call = Harness.submitThrough(u, gate, "blocked", r -> handled[0]++);
         gate.awaitBlocked(1);
         gate.open();
-        assertEquals("blocked", done(calls.get(0)).value());
+        assertEquals("blocked", done(call).value());
         assertTrue(StepInjector.thrown() instanceof StackOverflowError);
         assertEquals(1, handled[0]);
-        assertEquals(1, java.util.Collections.frequency(h.actionsOf(calls.get(0).id()), "Reap"),
-                () -> "one Reap in the trace, the failed one wrote no event: " + h.actionsOf(calls.get(0).id()));
+        assertEquals(1, java.util.Collections.frequency(h.actionsOf(call.id()), "Reap"),
+                () -> "one Reap in the trace, the failed one wrote no event: " + h.actionsOf(call.id()));
         assertTrue(h.rt.close(Duration.ofSeconds(5)));
     }
 
