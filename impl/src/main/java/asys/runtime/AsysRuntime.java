@@ -86,7 +86,7 @@ public final class AsysRuntime implements AutoCloseable {
         for (int i = 0; i < lanes.length; i++) lanes[i] = new Lane(i, b.spareCapacity);
         this.watchdog = b.stallThreshold.isZero() ? null : new StallWatchdog(this, b.stallThreshold, b.onStall);
         for (Lane lane : lanes) {
-            for (int i = 0; i < b.spareCapacity; i++) {
+            for (int i = 0; b.preallocate && i < b.spareCapacity; i++) {
                 KThread k = start(lane, KThread.State.POOLED);
                 if (k == null || !lane.give(k)) {
                     close();
@@ -437,6 +437,7 @@ public final class AsysRuntime implements AutoCloseable {
     public static final class Builder {
         private int lanes = 1;
         private int spareCapacity = 2;
+        private boolean preallocate = true;
         private int threadLimit = 256;
         private int inFlightLimit = 1024;
         private long spinNanos = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(20);
@@ -457,8 +458,16 @@ public final class AsysRuntime implements AutoCloseable {
 
         /** Lanes (the spec's CPUs), each with its own pool of spares; at least 1. */
         public Builder lanes(int n) { lanes = n; return this; }
-        /** Idle spares each lane keeps parked (PoolCap); preallocated at build; at least 0. */
+        /**
+         * Idle spares each lane keeps parked (PoolCap); preallocated at build; at least 1. The
+         * design reserves a spare before every call, so that the hook fire never allocates; with
+         * no pool at all every call, quick ones included, would start and end a thread of its own
+         * and every ATOMIC call would be refused.
+         */
         public Builder spareCapacity(int n) { spareCapacity = n; return this; }
+        /** Whether build starts the pools' spares (default true). False only for tests that
+         *  drive the runtime's objects by hand and must see no thread of the runtime's running. */
+        Builder preallocate(boolean p) { preallocate = p; return this; }
         /** Most threads the runtime may run at once: carriers, spares and workers. */
         public Builder threadLimit(int n) { threadLimit = n; return this; }
         /** Most calls one identity may have in flight (Limit); the next gets EAGAIN (LIMIT). */
@@ -536,7 +545,11 @@ public final class AsysRuntime implements AutoCloseable {
         public AsysRuntime build() {
             List<String> wrong = new ArrayList<>();
             if (lanes < 1) wrong.add("lanes must be at least 1, got " + lanes);
-            if (spareCapacity < 0) wrong.add("spareCapacity must be at least 0, got " + spareCapacity);
+            if (spareCapacity < 1) {
+                wrong.add("spareCapacity must be at least 1, got " + spareCapacity + ": every call reserves a spare before it runs,"
+                        + " and with no pool every call, quick ones included, would start and end a thread and every ATOMIC call"
+                        + " would get EAGAIN (NO_SPARE)");
+            }
             if (inFlightLimit < 1) wrong.add("inFlightLimit must be at least 1, got " + inFlightLimit);
             long preallocated = (long) Math.max(lanes, 0) * Math.max(spareCapacity, 0);
             if (threadLimit < preallocated + 1) {

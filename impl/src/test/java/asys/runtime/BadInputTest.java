@@ -28,11 +28,19 @@ class BadInputTest {
     }
 
     @Test
+    void aPoolOfNoSparesIsRefusedBecauseEveryCallReservesOneBeforeItRuns() {
+        var e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().spareCapacity(0).build());
+        assertTrue(e.getMessage().contains("spareCapacity must be at least 1, got 0: every call reserves a spare before it runs"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("quick ones included") && e.getMessage().contains("EAGAIN (NO_SPARE)"), e.getMessage());
+    }
+
+    @Test
     void anImpossibleConfigurationNamesEachSettingThatIsWrong() {
         var e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().lanes(0).build());
         assertTrue(e.getMessage().contains("lanes must be at least 1, got 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().spareCapacity(-1).inFlightLimit(0).build());
-        assertTrue(e.getMessage().contains("spareCapacity must be at least 0, got -1"), e.getMessage());
+        assertTrue(e.getMessage().contains("spareCapacity must be at least 1, got -1"), e.getMessage());
         assertTrue(e.getMessage().contains("inFlightLimit must be at least 1, got 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().lanes(2).spareCapacity(2).threadLimit(4).build());
         assertTrue(e.getMessage().contains("threadLimit 4 cannot hold the 4 preallocated spares"), e.getMessage());

@@ -40,7 +40,7 @@ class CompletionQueueLincheckTest {
     @Test
     void postsFromTwoWorkersAreEachReapedOnceAndNeitherIsLostWhileTheCarrierSleeps() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadLimit(1)
+            AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1).preallocate(false).threadLimit(2)
                     .stallThreshold(Duration.ZERO).build();   // no thread started, no watchdog
             Lane lane = new Lane(0, 0);
             Identity u = new Identity(1, "u", rt, lane);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -85,10 +86,11 @@ class FailureAtomicityTest {
     }
 
     @Test
-    void aThreadThatDiesBeforeRunningTheRuntimesTaskIsAFailedStartAndTheCallGetsEagain() {
+    void aThreadThatDiesBeforeRunningTheRuntimesTaskIsAFailedStartAndTheCallGetsEagain() throws Exception {
         WrappingFactory f = new WrappingFactory(true);
-        Harness h = new Harness(b -> b.lanes(1).spareCapacity(0).threadLimit(4).threadFactory(f));
+        Harness h = new Harness(b -> b.lanes(1).spareCapacity(1).threadLimit(4).threadFactory(f));
         Identity u = h.rt.newIdentity("u");
+        Harness.Gate held = Harness.emptyThePool(u);
         f.broken.set(true);
         List<CallHandle<Object>> calls = new ArrayList<>();
         onLoop(u, () -> calls.add(u.submit(() -> {
@@ -98,7 +100,7 @@ class FailureAtomicityTest {
         CallHandle<Object> c = done(calls.get(0));
         assertEquals(Outcome.EAGAIN, c.outcome());
         assertEquals(EagainReason.NO_SPARE, c.eagainReason());
-        assertEquals(1, h.rt.counters().threadsAlive(), "only the identity's thread is alive: " + h.rt.counters());
+        assertEquals(2, h.rt.counters().threadsAlive(), "only the identity's carrier and the held worker are alive: " + h.rt.counters());
         assertTrue(h.uncaught.stream().anyMatch(e -> e.getMessage().contains("ended without running the runtime's task")),
                 () -> "reported: " + h.uncaught);
         h.uncaught.clear();
@@ -108,26 +110,29 @@ class FailureAtomicityTest {
             return "ran";
         }, r -> { })));
         assertEquals("ran", done(calls.get(1)).value(), "a later start works, in the freed slot");
+        held.open();
         h.close();
     }
 
     @Test
-    void aThreadThatNeverRunsTheRuntimesTaskWithinTheStartTimeoutIsAFailedStart() {
+    void aThreadThatNeverRunsTheRuntimesTaskWithinTheStartTimeoutIsAFailedStart() throws Exception {
         WrappingFactory f = new WrappingFactory(false);
-        Harness h = new Harness(b -> b.lanes(1).spareCapacity(0).threadLimit(4).threadFactory(f)
+        Harness h = new Harness(b -> b.lanes(1).spareCapacity(1).threadLimit(4).threadFactory(f)
                 .threadStartTimeout(Duration.ofMillis(200)));
         try {
             Identity u = h.rt.newIdentity("u");
+            Harness.Gate held = Harness.emptyThePool(u);
             f.broken.set(true);
             List<CallHandle<Object>> calls = new ArrayList<>();
             onLoop(u, () -> calls.add(u.submit(() -> "quick", r -> { })));
             CallHandle<Object> c = done(calls.get(0));
             assertEquals(Outcome.EAGAIN, c.outcome());
             assertEquals(EagainReason.NO_SPARE, c.eagainReason());
-            assertEquals(1, h.rt.counters().threadsAlive());
+            assertEquals(2, h.rt.counters().threadsAlive(), "the identity's carrier and the held worker: " + h.rt.counters());
             assertTrue(h.uncaught.stream().anyMatch(e -> e.getMessage().contains("did not run the runtime's task within")),
                     () -> "reported: " + h.uncaught);
             h.uncaught.clear();
+            held.open();
             assertTrue(h.rt.close(Duration.ofSeconds(2)), "close does not wait for a thread that never started");
         } finally {
             f.hung.forEach(Thread::interrupt);
@@ -148,8 +153,13 @@ class FailureAtomicityTest {
     @Test
     void aThreadFactoryThatReturnsNullIsReportedToTheUncaughtErrorHandler() {
         List<String> reported = new ArrayList<>();
-        AsysRuntime rt = AsysRuntime.builder().spareCapacity(0).threadFactory(r -> null)
-                .uncaughtErrorHandler((what, t) -> reported.add(what)).build();
+        AtomicInteger asked = new AtomicInteger();
+        AsysRuntime rt = AsysRuntime.builder().spareCapacity(1).threadFactory(r -> {
+                    if (asked.getAndIncrement() > 0) return null;   // the pool's spare, then nothing
+                    Thread t = new Thread(r);
+                    t.setDaemon(true);
+                    return t;
+                }).uncaughtErrorHandler((what, t) -> reported.add(what)).build();
         try {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> rt.newIdentity("u"));
             assertTrue(e.getMessage().contains("see the uncaught-error handler"), e.getMessage());

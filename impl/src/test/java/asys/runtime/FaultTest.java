@@ -57,9 +57,10 @@ class FaultTest {
     void whenTheThreadFactoryFailsAsASpareIsNeededTheCallGetsEagainAndNothingIsLost() throws Exception {
         Factory f = new Factory();
         List<Throwable> uncaught = new ArrayList<>();
-        AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadFactory(f)
+        AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1).threadFactory(f)
                 .uncaughtErrorHandler((what, t) -> { synchronized (uncaught) { uncaught.add(t); } }).build();
         Identity u = rt.newIdentity("u");
+        Harness.Gate held = Harness.emptyThePool(u);
         f.fail.set(true);   // from now on no thread can be made: the pool is empty, so every call needs one
         List<CallHandle<Integer>> hs = new ArrayList<>();
         Harness.onLoop(u, () -> {
@@ -79,8 +80,9 @@ class FaultTest {
         }
         f.fail.set(false);  // the factory recovers: calls get spares again
         assertABlockingCallIsHandedOver(u, 4);
+        held.open();
         assertTrue(rt.close(Duration.ofSeconds(10)));
-        assertCountersAddUp(rt, 4);
+        assertCountersAddUp(rt, 5);
     }
 
     @Test

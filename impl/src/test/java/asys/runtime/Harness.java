@@ -55,6 +55,18 @@ final class Harness implements AutoCloseable {
         return made.get(0);
     }
 
+    /**
+     * Empties the pool of {@code u}'s lane when it holds one spare: a call that blocks on a new
+     * gate takes that spare (Submit) and hands it {@code u} (HookFire). The pool stays empty, and
+     * the call's thread a worker, until the test opens the gate it returns.
+     */
+    static Gate emptyThePool(Identity u) throws InterruptedException {
+        Gate gate = new Gate();
+        submitThrough(u, gate, "held the pool's spare", r -> { });
+        gate.awaitBlocked(1);
+        return gate;
+    }
+
     /** Waits until {@code h} is delivered: its handler has run. */
     static <T> CallHandle<T> done(CallHandle<T> h) {
         return h.future().orTimeout(10, TimeUnit.SECONDS).join();

@@ -83,7 +83,7 @@ class HookHandoffLincheckTest {
         final KThread caller, spare;
 
         Scene(long spinNanos) {
-            rt = AsysRuntime.builder().lanes(1).spareCapacity(0).threadLimit(1).stallThreshold(Duration.ZERO)
+            rt = AsysRuntime.builder().lanes(1).spareCapacity(1).preallocate(false).threadLimit(2).stallThreshold(Duration.ZERO)
                     .spinBeforePark(Duration.ofNanos(spinNanos)).build();
             Lane lane = new Lane(0, 1);
             u = new Identity(1, "u", rt, lane);

@@ -194,9 +194,10 @@ class IdentityTransferTest {
     }
 
     @Test
-    void anAtomicCallWithAnEmptyPoolGetsEagainAndAnyOtherAllocatesASpare() {
-        try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(0).threadLimit(4))) {
+    void anAtomicCallWithAnEmptyPoolGetsEagainAndAnyOtherAllocatesASpare() throws Exception {
+        try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(1).threadLimit(4))) {
             Identity u = h.rt.newIdentity("u");
+            Harness.Gate held = Harness.emptyThePool(u);
             AtomicReference<CallHandle<Integer>> atomic = new AtomicReference<>(), plain = new AtomicReference<>();
             onLoop(u, () -> {
                 atomic.set(u.submit(CallFlags.ATOMIC, () -> 1, r -> { }));
@@ -208,19 +209,22 @@ class IdentityTransferTest {
             assertEquals(Outcome.QUICK, done(plain.get()).outcome());
             assertEquals(List.of("Submit", "Allocate", "CompleteInline"), h.actionsOf(plain.get().id()));
             assertEquals(1, h.rt.counters().sparesAllocated());
+            held.open();
         }
     }
 
     @Test
-    void withNoThreadLeftToStartTheAllocatorFailsTheCallWithEagain() {
-        try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(0).threadLimit(1))) {
+    void withNoThreadLeftToStartTheAllocatorFailsTheCallWithEagain() throws Exception {
+        try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(1).threadLimit(2))) {
             Identity u = h.rt.newIdentity("u");
+            Harness.Gate held = Harness.emptyThePool(u);   // two threads: the carrier and the held worker
             AtomicReference<CallHandle<Integer>> handle = new AtomicReference<>();
             onLoop(u, () -> handle.set(u.submit(() -> 1, r -> { })));
             CallHandle<Integer> x = done(handle.get());
             assertEquals(Outcome.EAGAIN, x.outcome());
             assertEquals(EagainReason.NO_SPARE, x.eagainReason());
             assertEquals(List.of("Submit", "Allocate"), h.actionsOf(x.id()));
+            held.open();
         }
     }
 

@@ -47,9 +47,10 @@ class ThreadStatesTest {
     }
 
     @Test
-    void aSpareFromTheAllocatorStartsReservedAndAfterTheAllocatorFailsTheLoopIsUserAndTheCallDone() {
-        try (AsysRuntime rt = runtime(false, b -> b.lanes(1).spareCapacity(0).threadLimit(2))) {
+    void aSpareFromTheAllocatorStartsReservedAndAfterTheAllocatorFailsTheLoopIsUserAndTheCallDone() throws Exception {
+        try (AsysRuntime rt = runtime(false, b -> b.lanes(1).spareCapacity(1).threadLimit(3))) {
             Identity u = rt.newIdentity("u");
+            Harness.Gate held = Harness.emptyThePool(u);
             List<Object> seen = Collections.synchronizedList(new ArrayList<>());
             AtomicReference<CallHandle<Integer>> fresh = new AtomicReference<>();
             Harness.onLoop(u, () -> fresh.set(u.submit(() -> {
@@ -58,9 +59,11 @@ class ThreadStatesTest {
             }, r -> { })));
             done(fresh.get());
             assertEquals(List.of(KThread.State.RESERVED), seen);
+            held.open();
         }
-        try (AsysRuntime rt = runtime(false, b -> b.lanes(1).spareCapacity(0).threadLimit(1))) {
+        try (AsysRuntime rt = runtime(false, b -> b.lanes(1).spareCapacity(1).threadLimit(2))) {
             Identity u = rt.newIdentity("u");
+            Harness.Gate held = Harness.emptyThePool(u);
             List<Object> seen = Collections.synchronizedList(new ArrayList<>());
             AtomicReference<CallHandle<Integer>> refused = new AtomicReference<>();
             Harness.onLoop(u, () -> refused.set(u.submit(() -> 1, r -> {
@@ -70,6 +73,7 @@ class ThreadStatesTest {
             })));
             done(refused.get());
             assertEquals(List.of(KThread.State.USER, true, EagainReason.NO_SPARE), seen);
+            held.open();
         }
     }
 

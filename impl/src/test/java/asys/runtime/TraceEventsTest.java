@@ -66,8 +66,13 @@ class TraceEventsTest {
 
     @Test
     void nonblockAtomicLimitAndAllocationEachWriteTheirOwnSteps() throws Exception {
-        try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(0).inFlightLimit(1))) {
+        try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(1).inFlightLimit(2))) {
             Identity u = h.rt.newIdentity("u");
+            Harness.Gate held = Harness.emptyThePool(u);   // one call in flight from here on
+            CallHandle<Integer> atomic = submit(h, u, CallFlags.ATOMIC, () -> 4);
+            assertEquals(List.of("Submit"), h.actionsOf(atomic.id()));
+            assertTrue(atomic.isDone());
+            assertTrue(event(h, atomic.id(), "Submit").contains("\"reason\":\"NO_SPARE\""));
             CallHandle<Integer> nb = submit(h, u, CallFlags.NONBLOCK, () -> { Blocking.sleep(Duration.ofMillis(1)); return 3; });
             assertEquals(Outcome.EAGAIN, nb.outcome());
             assertTrue(nb.isDone(), "an EAGAIN call is done when its handler runs");
@@ -75,11 +80,7 @@ class TraceEventsTest {
             assertTrue(event(h, nb.id(), "WouldBlock").contains("\"outcome\":\"EAGAIN\""));
             assertEquals(Harness.field(event(h, nb.id(), "Allocate"), "spare"), Harness.field(event(h, nb.id(), "WouldBlock"), "spare"),
                     "WouldBlock names the spare it gives back");
-            CallHandle<Integer> atomic = submit(h, u, CallFlags.ATOMIC, () -> 4);
-            assertEquals(List.of("Submit"), h.actionsOf(atomic.id()));
-            assertTrue(atomic.isDone());
-            assertTrue(event(h, atomic.id(), "Submit").contains("\"reason\":\"NO_SPARE\""));
-            // the limit: one call in flight (a pending stage), the next is refused at Submit
+            // the limit: two calls in flight (the held one, a pending stage), the next is refused at Submit
             CompletableFuture<Integer> stage = new CompletableFuture<>();
             List<CallHandle<Integer>> hs = new ArrayList<>();
             Harness.onLoop(u, () -> {
@@ -92,8 +93,10 @@ class TraceEventsTest {
             assertTrue(event(h, hs.get(1).id(), "Submit").contains("\"reason\":\"LIMIT\""));
             stage.complete(6);
             done(hs.get(0));
-            assertEquals(List.of("Submit", "Allocate", "WouldBlock", "MachineComplete", "Reap"), h.actionsOf(hs.get(0).id()));
+            assertEquals(List.of("Submit", "WouldBlock", "MachineComplete", "Reap"), h.actionsOf(hs.get(0).id()),
+                    "the NONBLOCK call's spare went back to the pool, and this call reserved it");
             assertTrue(event(h, hs.get(0).id(), "WouldBlock").contains("\"outcome\":\"IN_PROGRESS\""));
+            held.open();
         }
     }
 

@@ -21,7 +21,7 @@ public record Workload(int preset, List<List<List<CallSpec>>> identities, List<I
     public static final int[][] PRESETS = {
             {1, 1, 4, 2},
             {2, 1, 6, 3},
-            {1, 0, 3, 4},
+            {1, 1, 4, 4},
             {2, 2, 8, 8},
     };
 
