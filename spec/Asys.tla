@@ -15,6 +15,10 @@
 (* full).  Calls with an explicit state machine need no thread when they   *)
 (* would block; NONBLOCK returns EAGAIN instead of blocking; ATOMIC never   *)
 (* sleeps to get the spare; a per-identity limit is checked at submit.     *)
+(* The allocator may fail to start a thread while the supply has some      *)
+(* left (AllocateFails).  With WithClose, identities and the runtime close *)
+(* with calls in flight: a closed identity ends only once each of its      *)
+(* calls is done, and after the runtime's close every thread exits.        *)
 (*                                                                         *)
 (* This module is the mechanism only.  It carries no model-checking        *)
 (* bounds: MCAsys.tla adds the symmetry, the witnesses and the refinement  *)
@@ -33,6 +37,7 @@ CONSTANTS
     Call,       \* call ids; each is submitted at most once, by one identity
     PoolCap,    \* how many idle spares one CPU's pool holds at most
     Limit,      \* how many calls one identity may have in flight
+    WithClose,  \* TRUE: the model includes Close, CloseRuntime, PoolExit, IdentityEnd
     Fault       \* "none", or the broken variant to model (see Faults)
 
 CONSTANTS NoThread, NoId, NoCall, NoCpu   \* model values meaning "none"
@@ -49,11 +54,15 @@ Faults == {
     "AtomicSleeps",         \* an ATOMIC call with an empty pool goes to the allocator
     "NonblockFires",        \* WouldBlock ignores NONBLOCK: the hook fires
     "LimitSkipsInProgress", \* the limit at submit does not count IN_PROGRESS calls
-    "AllocRetriesForever"   \* with no thread left, the allocator sleeps again instead of EAGAIN
+    "AllocRetriesForever",  \* with no thread left, the allocator sleeps again instead of EAGAIN
+    "AllocFailsInProgress", \* a failed thread start leaves the call IN_PROGRESS, as if parked for a retry
+    "EndWithCallsInFlight", \* a closed identity ends without waiting for its calls
+    "CloseDrainsOnce"       \* the runtime's close empties the pools once: a spare pooled later stays
 }
 
 ASSUME /\ PoolCap \in Nat
        /\ Limit \in Nat \ {0}
+       /\ WithClose \in BOOLEAN
        /\ Fault \in Faults
        /\ CPU # {} /\ Identity # {}
        \* the supply covers every identity and fills every pool at start
@@ -100,12 +109,16 @@ VARIABLES
     reaps,     \* reaps[x]: how often x's completion was reaped (history)
     machines,  \* the calls whose explicit state machine is registered and pending
     queue,     \* queue[u]: the completions posted to u and not yet reaped
+    closed,    \* the identities closed: they end once every call of theirs is done
+    ended,     \* the identities whose loop has ended: no thread carries them any more
+    shutdown,  \* the runtime is closed: pooled spares are told to exit
     act        \* the last step and its arguments: names steps in counterexamples
                \* and in replayed behaviours; the mechanism never reads it
 
 threadVars == <<state, cpu, carries, running, hook, spareFor, blocked>>
 callVars   == <<owner, flags, outcome, returns, posts, reaps, machines, queue>>
-vars       == <<threadVars, callVars, act>>
+lifeVars   == <<closed, ended, shutdown>>
+vars       == <<threadVars, callVars, lifeVars, act>>
 
 TypeOK ==
     /\ state    \in [KThread -> ThreadState]
@@ -123,6 +136,9 @@ TypeOK ==
     /\ reaps    \in [Call -> Nat]
     /\ machines \subseteq Call
     /\ queue    \in [Identity -> SUBSET Call]
+    /\ closed   \subseteq Identity
+    /\ ended    \subseteq Identity
+    /\ shutdown \in BOOLEAN
 
 -----------------------------------------------------------------------------
 (* Helpers *)
@@ -146,7 +162,8 @@ CountedAtSubmit(u) ==
     ELSE InFlight(u)
 
 \* Where a thread leaving a call goes on CPU c: into c's pool, or, when that
-\* pool is full, it exits and its stack goes back to the free supply.
+\* pool is full, it exits and its stack goes back to the free supply.  (After
+\* the runtime's close too: a spare pooled then is told to exit by PoolExit.)
 ParkedState(c) == IF Cardinality(Pool(c)) < PoolCap THEN "Pooled" ELSE "Unallocated"
 
 \* k leaves its call with state st; the spare reserved for k goes back to the pool
@@ -212,6 +229,9 @@ Init ==
     /\ reaps    = [x \in Call |-> 0]
     /\ machines = {}
     /\ queue    = [u \in Identity |-> {}]
+    /\ closed   = {}
+    /\ ended    = {}
+    /\ shutdown = FALSE
     /\ act      = <<"Init">>
 
 -----------------------------------------------------------------------------
@@ -222,64 +242,123 @@ Init ==
 (* Otherwise reserve a spare from the pool of k's CPU and set the hook; then   *)
 (* run x on this stack.  Pool empty: an ATOMIC call returns EAGAIN at once;    *)
 (* any other enters the call with the hook not yet set and goes to the         *)
-(* allocator, where it may sleep (see Allocate).                               *)
-Submit(k, x, fl) ==
-    LET u == carries[k] IN
+(* allocator, where it may sleep (see Allocate).  One step, four branches,    *)
+(* each its own operator so that TLC's coverage names it.                     *)
+SubmitStarts(k, x, fl) ==
     /\ state[k] = "User"
     /\ owner[x] = NoId
-    /\ owner' = [owner EXCEPT ![x] = u]
+    /\ owner' = [owner EXCEPT ![x] = carries[k]]
     /\ flags' = [flags EXCEPT ![x] = fl]
     /\ act' = <<"Submit", k, x, fl>>
-    /\ UNCHANGED <<posts, reaps, machines, queue, cpu, carries, blocked>>
-    /\ CASE Cardinality(CountedAtSubmit(u)) >= Limit ->
-              \* resource limit: EAGAIN at once
-              /\ outcome' = [outcome EXCEPT ![x] = "EAGAIN"]
-              /\ returns' = [returns EXCEPT ![x] = 1]
-              /\ UNCHANGED <<state, running, hook, spareFor>>
-         [] Pool(cpu[k]) # {} ->
-              \* the fast preparation: reserve a spare (do nothing with it), set the hook
-              \E s \in Pool(cpu[k]) :
-                 /\ state' = [state EXCEPT ![k] = "InCall",
-                                           ![s] = IF Fault = "NoSpareReserved"
-                                                  THEN "Pooled" ELSE "Reserved"]
-                 /\ spareFor' = [spareFor EXCEPT ![s] = IF Fault = "NoSpareReserved"
-                                                        THEN NoThread ELSE k]
-                 /\ hook' = [hook EXCEPT ![k] = TRUE]
-                 /\ running' = [running EXCEPT ![k] = x]
-                 /\ UNCHANGED <<outcome, returns>>
-         [] "ATOMIC" \in fl /\ Fault # "AtomicSleeps" ->
-              \* ATOMIC never sleeps to get a spare
-              /\ outcome' = [outcome EXCEPT ![x] = "EAGAIN"]
-              /\ returns' = [returns EXCEPT ![x] = 1]
-              /\ UNCHANGED <<state, running, hook, spareFor>>
-         [] OTHER ->
-              \* go and allocate a spare; the hook is not set until there is one
-              /\ state' = [state EXCEPT ![k] = "InCall"]
-              /\ running' = [running EXCEPT ![k] = x]
-              /\ UNCHANGED <<hook, spareFor, outcome, returns>>
+    /\ UNCHANGED <<posts, reaps, machines, queue, cpu, carries, blocked, lifeVars>>
+
+OverLimit(k) == Cardinality(CountedAtSubmit(carries[k])) >= Limit
+AtomicNoSpare(fl) == "ATOMIC" \in fl /\ Fault # "AtomicSleeps"
+
+\* resource limit: EAGAIN at once
+SubmitOverLimit(k, x, fl) ==
+    /\ SubmitStarts(k, x, fl)
+    /\ OverLimit(k)
+    /\ outcome' = [outcome EXCEPT ![x] = "EAGAIN"]
+    /\ returns' = [returns EXCEPT ![x] = 1]
+    /\ UNCHANGED <<state, running, hook, spareFor>>
+
+\* the fast preparation: reserve a spare (do nothing with it), set the hook
+SubmitReserves(k, x, fl) ==
+    /\ SubmitStarts(k, x, fl)
+    /\ ~OverLimit(k)
+    /\ \E s \in Pool(cpu[k]) :
+          /\ state' = [state EXCEPT ![k] = "InCall",
+                                    ![s] = IF Fault = "NoSpareReserved" THEN "Pooled" ELSE "Reserved"]
+          /\ spareFor' = [spareFor EXCEPT ![s] = IF Fault = "NoSpareReserved" THEN NoThread ELSE k]
+    /\ hook' = [hook EXCEPT ![k] = TRUE]
+    /\ running' = [running EXCEPT ![k] = x]
+    /\ UNCHANGED <<outcome, returns>>
+
+\* ATOMIC never sleeps to get a spare: EAGAIN when the pool is empty
+SubmitAtomicNoSpare(k, x, fl) ==
+    /\ SubmitStarts(k, x, fl)
+    /\ ~OverLimit(k)
+    /\ Pool(cpu[k]) = {}
+    /\ AtomicNoSpare(fl)
+    /\ outcome' = [outcome EXCEPT ![x] = "EAGAIN"]
+    /\ returns' = [returns EXCEPT ![x] = 1]
+    /\ UNCHANGED <<state, running, hook, spareFor>>
+
+\* go and allocate a spare; the hook is not set until there is one
+SubmitToAllocator(k, x, fl) ==
+    /\ SubmitStarts(k, x, fl)
+    /\ ~OverLimit(k)
+    /\ Pool(cpu[k]) = {}
+    /\ ~AtomicNoSpare(fl)
+    /\ state' = [state EXCEPT ![k] = "InCall"]
+    /\ running' = [running EXCEPT ![k] = x]
+    /\ UNCHANGED <<hook, spareFor, outcome, returns>>
+
+Submit(k, x, fl) ==
+    \/ SubmitOverLimit(k, x, fl)
+    \/ SubmitReserves(k, x, fl)
+    \/ SubmitAtomicNoSpare(k, x, fl)
+    \/ SubmitToAllocator(k, x, fl)
 
 (* Allocate(k): the allocator returns to k, which entered its call with an   *)
 (* empty pool.  A fresh thread becomes k's spare and the hook is set; with    *)
-(* no thread left in the supply, the call returns EAGAIN on k.                *)
-Allocate(k) ==
-    LET x == running[k] IN
+(* no thread left in the supply, the call returns EAGAIN on k.  Branches as   *)
+(* for Submit; AllocateWaitsAgain is taken only under its Fault.              *)
+InAllocator(k) ==
     /\ state[k] = "InCall" /\ ~hook[k]
-    /\ act' = <<"Allocate", k, x>>
-    /\ UNCHANGED <<cpu, carries, blocked, owner, flags, posts, reaps, machines, queue>>
-    /\ IF Free # {}
-       THEN \E s \in Free :
-              /\ state' = [state EXCEPT ![s] = "Reserved"]
-              /\ spareFor' = [spareFor EXCEPT ![s] = k]
-              /\ hook' = [hook EXCEPT ![k] = TRUE]
-              /\ UNCHANGED <<running, outcome, returns>>
-       ELSE IF Fault = "AllocRetriesForever"
-       THEN \* waits again for a thread that never comes
-            UNCHANGED <<state, spareFor, hook, running, outcome, returns>>
-       ELSE /\ state' = [state EXCEPT ![k] = "User"]
+    /\ UNCHANGED <<cpu, carries, blocked, owner, flags, posts, reaps, machines, queue, lifeVars>>
+
+\* the call on k returns EAGAIN from the allocator: no thread, no hook, no completion
+AllocatorGivesUp(k) ==
+    /\ state' = [state EXCEPT ![k] = "User"]
+    /\ running' = [running EXCEPT ![k] = NoCall]
+    /\ outcome' = [outcome EXCEPT ![running[k]] = "EAGAIN"]
+    /\ returns' = [returns EXCEPT ![running[k]] = @ + 1]
+    /\ UNCHANGED <<spareFor, hook>>
+
+AllocateGives(k) ==
+    /\ InAllocator(k)
+    /\ act' = <<"Allocate", k, running[k]>>
+    /\ \E s \in Free :
+          /\ state' = [state EXCEPT ![s] = "Reserved"]
+          /\ spareFor' = [spareFor EXCEPT ![s] = k]
+    /\ hook' = [hook EXCEPT ![k] = TRUE]
+    /\ UNCHANGED <<running, outcome, returns>>
+
+AllocateExhausted(k) ==
+    /\ InAllocator(k)
+    /\ act' = <<"Allocate", k, running[k]>>
+    /\ Free = {}
+    /\ Fault # "AllocRetriesForever"
+    /\ AllocatorGivesUp(k)
+
+\* (Fault) waits again for a thread that never comes
+AllocateWaitsAgain(k) ==
+    /\ InAllocator(k)
+    /\ act' = <<"Allocate", k, running[k]>>
+    /\ Free = {}
+    /\ Fault = "AllocRetriesForever"
+    /\ UNCHANGED <<state, spareFor, hook, running, outcome, returns>>
+
+Allocate(k) == AllocateGives(k) \/ AllocateExhausted(k) \/ AllocateWaitsAgain(k)
+
+(* AllocateFails(k): the supply has threads left, but starting one fails     *)
+(* (in the runtime: the thread factory throws, returns null, or gives a      *)
+(* thread that dies before it runs the runtime's code).  Nothing is taken    *)
+(* from the supply; the call returns EAGAIN on k, as on exhaustion.          *)
+AllocateFails(k) ==
+    /\ InAllocator(k)
+    /\ act' = <<"AllocateFails", k, running[k]>>
+    /\ Free # {}
+    /\ IF Fault = "AllocFailsInProgress"
+       THEN \* parked for a retry that never comes: k leaves the call, x is IN_PROGRESS
+            /\ state' = [state EXCEPT ![k] = "User"]
             /\ running' = [running EXCEPT ![k] = NoCall]
-            /\ outcome' = [outcome EXCEPT ![x] = "EAGAIN"]
-            /\ returns' = [returns EXCEPT ![x] = @ + 1]
+            /\ outcome' = [outcome EXCEPT ![running[k]] = "IN_PROGRESS"]
+            /\ returns' = [returns EXCEPT ![running[k]] = @ + 1]
             /\ UNCHANGED <<spareFor, hook>>
+       ELSE AllocatorGivesUp(k)
 
 (* CompleteInline(k): x's body returns into submit on k, and the hook check  *)
 (* finds the hook still set: nobody took over the identity, k is the         *)
@@ -301,7 +380,7 @@ CompleteInline(k) ==
        THEN posts' = PostCount(x) /\ queue' = PostQueue(x)
        ELSE UNCHANGED <<posts, queue>>
     /\ act' = <<"CompleteInline", k, x>>
-    /\ UNCHANGED <<owner, flags, reaps, machines>>
+    /\ UNCHANGED <<owner, flags, reaps, machines, lifeVars>>
 
 (* WouldBlock(k): x's body on k reaches a point where it must sleep, and     *)
 (* sleeping can be avoided.  NONBLOCK: give up and return EAGAIN.  Or the    *)
@@ -320,7 +399,7 @@ WouldBlock(k) ==
     /\ machines' = IF nb THEN machines ELSE machines \cup {x}
     /\ returns' = [returns EXCEPT ![x] = @ + 1]
     /\ act' = <<"WouldBlock", k, x, IF nb THEN "EAGAIN" ELSE "IN_PROGRESS">>
-    /\ UNCHANGED <<carries, blocked, owner, flags, posts, reaps, queue>>
+    /\ UNCHANGED <<carries, blocked, owner, flags, posts, reaps, queue, lifeVars>>
 
 (* HookFire(k, s): x's body on k would block and no state machine can take   *)
 (* over, so the scheduler fires k's hook before switching away.  The hook is *)
@@ -341,7 +420,7 @@ HookFire(k, s) ==
     /\ cpu' = [cpu EXCEPT ![s] = cpu[k]]
     /\ outcome' = [outcome EXCEPT ![x] = "IN_PROGRESS"]
     /\ act' = <<"HookFire", k, s, x>>
-    /\ UNCHANGED <<owner, flags, returns, posts, reaps, machines, queue>>
+    /\ UNCHANGED <<owner, flags, returns, posts, reaps, machines, queue, lifeVars>>
 
 (* ReturnToUser(s): the spare s that took over u at HookFire is scheduled,   *)
 (* on any CPU, and returns to user space with IN_PROGRESS.  Other threads    *)
@@ -355,7 +434,7 @@ ReturnToUser(s) ==
     /\ returns' = [returns EXCEPT ![x] = @ + 1]
     /\ act' = <<"ReturnToUser", s, x>>
     /\ UNCHANGED <<carries, hook, spareFor, blocked, owner, flags, outcome,
-                   posts, reaps, machines, queue>>
+                   posts, reaps, machines, queue, lifeVars>>
 
 (* WorkerWake(k): the event a blocked worker waits for happens; it is        *)
 (* scheduled, on any CPU.                                                    *)
@@ -364,7 +443,7 @@ WorkerWake(k) ==
     /\ \E c \in CPU : cpu' = [cpu EXCEPT ![k] = c]
     /\ blocked' = [blocked EXCEPT ![k] = FALSE]
     /\ act' = <<"WorkerWake", k, running[k]>>
-    /\ UNCHANGED <<state, carries, running, hook, spareFor, callVars>>
+    /\ UNCHANGED <<state, carries, running, hook, spareFor, callVars, lifeVars>>
 
 (* WorkerBlock(k): a running worker blocks again.  Its hook is clear, so no  *)
 (* hook fires: nothing but the block happens.                                *)
@@ -372,7 +451,7 @@ WorkerBlock(k) ==
     /\ state[k] = "Worker" /\ ~blocked[k]
     /\ blocked' = [blocked EXCEPT ![k] = TRUE]
     /\ act' = <<"WorkerBlock", k, running[k]>>
-    /\ UNCHANGED <<state, cpu, carries, running, hook, spareFor, callVars>>
+    /\ UNCHANGED <<state, cpu, carries, running, hook, spareFor, callVars, lifeVars>>
 
 (* WorkerFinish(k): x's body returns into submit on k, and the hook check    *)
 (* finds it clear: k is a kernel-only worker.  It posts exactly one          *)
@@ -394,7 +473,7 @@ WorkerFinish(k) ==
             /\ queue' = PostQueue(x)
     /\ act' = <<"WorkerFinish", k, x>>
     /\ UNCHANGED <<cpu, carries, hook, spareFor, owner, flags, outcome, returns,
-                   reaps, machines>>
+                   reaps, machines, lifeVars>>
 
 (* MachineComplete(x): x's explicit state machine finishes (an interrupt,    *)
 (* no thread): post x's completion, waking its owner if asleep in await.     *)
@@ -406,7 +485,7 @@ MachineComplete(x) ==
     /\ queue' = PostQueue(x)
     /\ act' = <<"MachineComplete", x>>
     /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, owner, flags,
-                   outcome, returns, reaps>>
+                   outcome, returns, reaps, lifeVars>>
 
 (* Await(k): u, on thread k, asks for a completion while its queue is empty  *)
 (* and calls are outstanding: k sleeps until a post wakes it.  The check and *)
@@ -420,7 +499,7 @@ Await(k) ==
     /\ state' = [state EXCEPT ![k] = IF Fault = "AwaitNotAtomic"
                                      THEN "AwaitChecked" ELSE "Awaiting"]
     /\ act' = <<"Await", k, u>>
-    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, lifeVars>>
 
 (* AwaitInterrupted(k): something other than a post wakes u's sleeping       *)
 (* thread (a signal; in the runtime, a new task for the loop): k goes back   *)
@@ -429,7 +508,7 @@ AwaitInterrupted(k) ==
     /\ state[k] = "Awaiting"
     /\ state' = [state EXCEPT ![k] = "User"]
     /\ act' = <<"AwaitInterrupted", k, carries[k]>>
-    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, lifeVars>>
 
 (* AwaitSleep(k): under Fault "AwaitNotAtomic" only: the thread that found  *)
 (* the queue empty goes to sleep now, whatever was posted since.            *)
@@ -437,7 +516,7 @@ AwaitSleep(k) ==
     /\ state[k] = "AwaitChecked"
     /\ state' = [state EXCEPT ![k] = "Awaiting"]
     /\ act' = <<"AwaitSleep", k, carries[k]>>
-    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, lifeVars>>
 
 (* Reap(k, x): u, on thread k, takes the completion of x from its queue.     *)
 Reap(k, x) ==
@@ -447,19 +526,69 @@ Reap(k, x) ==
     /\ queue' = [queue EXCEPT ![u] = @ \ {x}]
     /\ reaps' = [reaps EXCEPT ![x] = @ + 1]
     /\ act' = <<"Reap", k, x>>
-    /\ UNCHANGED <<threadVars, owner, flags, outcome, returns, posts, machines>>
+    /\ UNCHANGED <<threadVars, owner, flags, outcome, returns, posts, machines, lifeVars>>
+
+(* Close, with WithClose only.  Close(u): u is closed.  The runtime's close  *)
+(* rejects new work from then on; work it accepted before still runs, so     *)
+(* the spec lets u submit on (the runtime's submit queue is not modelled).   *)
+(* u ends once each of its calls is done: IdentityEnd.                       *)
+Close(u) ==
+    /\ WithClose
+    /\ u \notin closed
+    /\ closed' = closed \cup {u}
+    /\ act' = <<"Close", u>>
+    /\ UNCHANGED <<threadVars, callVars, ended, shutdown>>
+
+(* CloseRuntime: the runtime is closed: every identity counts as closed, and *)
+(* from now on every pooled thread is told to exit (PoolExit), those pooled  *)
+(* later too.  (Fault: the pools are emptied once, here, and a spare that    *)
+(* goes back to a pool afterwards stays there.)                              *)
+CloseRuntime ==
+    /\ WithClose
+    /\ ~shutdown
+    /\ shutdown' = TRUE
+    /\ state' = IF Fault = "CloseDrainsOnce"
+                THEN [k \in KThread |-> IF state[k] = "Pooled" THEN "Unallocated" ELSE state[k]]
+                ELSE state
+    /\ act' = <<"CloseRuntime">>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, closed, ended>>
+
+(* PoolExit(k): after the runtime's close, the pooled spare k is told to exit. *)
+PoolExit(k) ==
+    /\ WithClose
+    /\ shutdown /\ Fault # "CloseDrainsOnce"
+    /\ state[k] = "Pooled"
+    /\ state' = [state EXCEPT ![k] = "Unallocated"]
+    /\ act' = <<"PoolExit", k>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, lifeVars>>
+
+(* IdentityEnd(k): u, closed, on thread k, has no call in flight: its loop   *)
+(* ends and k goes to the pool of its CPU (or exits when that pool is full). *)
+(* No thread carries u from now on.                                          *)
+IdentityEnd(k) ==
+    LET u == carries[k] IN
+    /\ WithClose
+    /\ state[k] = "User"
+    /\ u \in closed \/ shutdown
+    /\ InFlight(u) = {} \/ Fault = "EndWithCallsInFlight"
+    /\ state' = [state EXCEPT ![k] = ParkedState(cpu[k])]
+    /\ carries' = [carries EXCEPT ![k] = NoId]
+    /\ ended' = ended \cup {u}
+    /\ act' = <<"IdentityEnd", k, u>>
+    /\ UNCHANGED <<cpu, running, hook, spareFor, blocked, callVars, closed, shutdown>>
 
 (* Every submitted call is done and no thread is in a call: the system only  *)
 (* stutters.  (Keeps deadlock checking meaningful: any other state with no    *)
 (* step is a real deadlock.)                                                  *)
 Quiescent ==
-    /\ \A x \in Call : owner[x] # NoId /\ Done(x)
+    /\ \A x \in Call : IF owner[x] # NoId THEN Done(x) ELSE ended = Identity
     /\ \A k \in KThread : state[k] \notin {"InCall", "Returning", "Worker", "AwaitChecked"}
 Terminated == Quiescent /\ UNCHANGED vars
 
 Next ==
     \/ \E k \in KThread, x \in Call, fl \in SUBSET Flag : Submit(k, x, fl)
     \/ \E k \in KThread : Allocate(k)
+    \/ \E k \in KThread : AllocateFails(k)
     \/ \E k \in KThread : CompleteInline(k)
     \/ \E k \in KThread : WouldBlock(k)
     \/ \E k, s \in KThread : HookFire(k, s)
@@ -472,6 +601,10 @@ Next ==
     \/ \E k \in KThread : AwaitInterrupted(k)
     \/ \E k \in KThread : AwaitSleep(k)
     \/ \E k \in KThread, x \in Call : Reap(k, x)
+    \/ \E u \in Identity : Close(u)
+    \/ CloseRuntime
+    \/ \E k \in KThread : PoolExit(k)
+    \/ \E k \in KThread : IdentityEnd(k)
     \/ Terminated
 
 (***************************************************************************)
@@ -487,6 +620,9 @@ Next ==
 (*    blocking is running infinitely often and must finish.                *)
 (*  - Users are not obliged to submit or await.  An identity that keeps    *)
 (*    awaiting reaps: weak fairness on Reap.                               *)
+(*  - Users are not obliged to close.  A closed identity with nothing in   *)
+(*    flight ends, and a pooled spare told to exit exits: weak fairness on *)
+(*    IdentityEnd and PoolExit.                                            *)
 (***************************************************************************)
 Fairness ==
     /\ \A k \in KThread :
@@ -497,6 +633,8 @@ Fairness ==
           /\ WF_vars(WorkerWake(k))
           /\ SF_vars(WorkerFinish(k))
           /\ \A x \in Call : WF_vars(Reap(k, x))
+          /\ WF_vars(IdentityEnd(k))
+          /\ WF_vars(PoolExit(k))
     /\ \A x \in Call : WF_vars(MachineComplete(x))
 
 Spec == Init /\ [][Next]_vars /\ Fairness
@@ -504,10 +642,11 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 -----------------------------------------------------------------------------
 (* Safety: invariants checked by TLC on every reachable state. *)
 
-\* Every identity is carried by exactly one thread at every moment.  No two
-\* threads ever run one identity's user code: the "double return" guard.
+\* Every identity is carried by exactly one thread at every moment until it
+\* ends, and by none after.  No two threads ever run one identity's user code:
+\* the "double return" guard.
 IdentityUnique ==
-    \A u \in Identity : Cardinality(CarrierOf(u)) = 1
+    \A u \in Identity : Cardinality(CarrierOf(u)) = IF u \in ended THEN 0 ELSE 1
 
 \* Each call returns to user space at most once, and only once submitted.
 ReturnedOnce ==
@@ -560,6 +699,16 @@ NonblockNeverSleeps ==
         /\ x \notin machines
         /\ \A k \in KThread : ~(state[k] = "Worker" /\ running[k] = x)
 
+\* A queue holds only IN_PROGRESS completions of its own identity: a QUICK or
+\* EAGAIN call never shows up there.
+QueueHoldsInProgress ==
+    \A u \in Identity, x \in Call : x \in queue[u] => outcome[x] = "IN_PROGRESS" /\ owner[x] = u
+
+\* An identity ends only with every call of its own done: nothing in flight,
+\* nothing left in its queue.
+EndedCleanly ==
+    \A u \in ended : InFlight(u) = {} /\ queue[u] = {}
+
 \* No thread is asleep in await while its identity's queue is non-empty.
 NoLostWakeup ==
     \A k \in KThread : state[k] = "Awaiting" => queue[carries[k]] = {}
@@ -567,7 +716,7 @@ NoLostWakeup ==
 Safety ==
     /\ TypeOK /\ IdentityUnique /\ ReturnedOnce /\ CompletionOnce /\ NoLostCompletion
     /\ HookDiscipline /\ PoolConservation /\ AtomicNeverWaits /\ NonblockNeverSleeps
-    /\ NoLostWakeup
+    /\ NoLostWakeup /\ QueueHoldsInProgress /\ EndedCleanly
 
 -----------------------------------------------------------------------------
 (* Liveness, under Fairness above. *)
@@ -580,5 +729,9 @@ InProgressPosted == \A x \in Call : outcome[x] = "IN_PROGRESS" ~> posts[x] > 0
 AwaiterWoken == \A k \in KThread : state[k] = "Awaiting" ~> state[k] # "Awaiting"
 \* An identity that keeps awaiting reaps every completion posted to it.
 PostedReaped == \A x \in Call : posts[x] > 0 ~> reaps[x] > 0
+\* A closed identity ends: each of its calls gets its outcome first (EndedCleanly).
+ClosedIdentityEnds == \A u \in Identity : (u \in closed \/ shutdown) ~> u \in ended
+\* After the runtime's close every thread exits.
+CloseEndsEveryThread == shutdown ~> \A k \in KThread : state[k] = "Unallocated"
 
 =============================================================================

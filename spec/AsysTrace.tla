@@ -54,6 +54,9 @@ LayoutInit(l) ==
     /\ reaps    = [x \in Call |-> 0]
     /\ machines = {}
     /\ queue    = [u \in Identity |-> {}]
+    /\ closed   = {}
+    /\ ended    = {}
+    /\ shutdown = FALSE
     /\ act      = <<"Init">>
 
 TraceInit ==
@@ -76,6 +79,12 @@ IsAllocate ==
     /\ Allocate(Ev.thread)
     /\ Has(Ev, "spare") => spareFor'[Ev.spare] = Ev.thread
     /\ Has(Ev, "outcome") => outcome'[Ev.call] = Ev.outcome
+
+\* A thread start that failed with threads left in the supply (the factory failed).
+IsAllocateFails ==
+    /\ Ev.action = "AllocateFails"
+    /\ running[Ev.thread] = Ev.call
+    /\ AllocateFails(Ev.thread)
 
 \* An event may report the thread's hook after the step (the runtime's own view).
 HookAfter == Has(Ev, "hook") => hook'[Ev.thread] = Ev.hook
@@ -118,12 +127,17 @@ IsMachineComplete == Ev.action = "MachineComplete" /\ MachineComplete(Ev.call)
 IsAwait          == Ev.action = "Await" /\ Await(Ev.thread)
 IsAwaitInterrupted == Ev.action = "AwaitInterrupted" /\ AwaitInterrupted(Ev.thread)
 IsReap           == Ev.action = "Reap" /\ Reap(Ev.thread, Ev.call)
+IsClose          == Ev.action = "Close" /\ Close(Ev.identity)
+IsCloseRuntime   == Ev.action = "CloseRuntime" /\ CloseRuntime
+IsPoolExit       == Ev.action = "PoolExit" /\ PoolExit(Ev.thread)
+IsIdentityEnd    == Ev.action = "IdentityEnd" /\ carries[Ev.thread] = Ev.identity /\ IdentityEnd(Ev.thread)
 
 TraceNext ==
     /\ i <= Len(Events)
     /\ \/ IsSubmit \/ IsAllocate \/ IsCompleteInline \/ IsWouldBlock \/ IsHookFire
        \/ IsReturnToUser \/ IsWorkerWake \/ IsWorkerBlock \/ IsWorkerFinish
        \/ IsMachineComplete \/ IsAwait \/ IsAwaitInterrupted \/ IsReap
+       \/ IsAllocateFails \/ IsClose \/ IsCloseRuntime \/ IsPoolExit \/ IsIdentityEnd
     /\ i' = i + 1
     /\ UNCHANGED t
 
@@ -144,6 +158,11 @@ EnabledActions ==
     \cup (IF ENABLED \E k \in KThread : Await(k) THEN {"Await"} ELSE {})
     \cup (IF ENABLED \E k \in KThread : AwaitInterrupted(k) THEN {"AwaitInterrupted"} ELSE {})
     \cup (IF ENABLED \E k \in KThread, x \in Call : Reap(k, x) THEN {"Reap"} ELSE {})
+    \cup (IF ENABLED \E k \in KThread : AllocateFails(k) THEN {"AllocateFails"} ELSE {})
+    \cup (IF ENABLED \E u \in Identity : Close(u) THEN {"Close"} ELSE {})
+    \cup (IF ENABLED CloseRuntime THEN {"CloseRuntime"} ELSE {})
+    \cup (IF ENABLED \E k \in KThread : PoolExit(k) THEN {"PoolExit"} ELSE {})
+    \cup (IF ENABLED \E k \in KThread : IdentityEnd(k) THEN {"IdentityEnd"} ELSE {})
 
 \* The first pass, cheap: always true; prints when a trace has been matched to its end.
 TraceAccepted == i = Len(Events) + 1 => PrintT(<<"TRACE_OK", t>>)
@@ -157,7 +176,8 @@ TraceReport ==
            PrintT(<<"TRACE_STUCK", t, i, Ev,
                     [state |-> state, cpu |-> cpu, carries |-> carries, running |-> running,
                      hook |-> hook, spareFor |-> spareFor, blocked |-> blocked, owner |-> owner,
-                     outcome |-> outcome, machines |-> machines, queue |-> queue],
+                     outcome |-> outcome, machines |-> machines, queue |-> queue,
+                     closed |-> closed, ended |-> ended, shutdown |-> shutdown],
                     EnabledActions>>)
 
 =============================================================================

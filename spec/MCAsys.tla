@@ -14,7 +14,7 @@ Symmetry == Permutations(KThread) \cup Permutations(Identity)
             \cup Permutations(Call) \cup Permutations(CPU)
 
 \* The state's identity, without act.
-View == <<threadVars, callVars>>
+View == <<threadVars, callVars, lifeVars>>
 
 \* Broken variants may count past 1; the counters stay small in the state graph.
 Bounded == \A x \in Call : returns[x] <= 2 /\ posts[x] <= 2 /\ reaps[x] <= 2
@@ -24,7 +24,8 @@ Bounded == \A x \in Call : returns[x] <= 2 /\ posts[x] <= 2 /\ reaps[x] <= 2
 (* the step that decides it (HookFire, or WouldBlock registering a state    *)
 (* machine), not from ReturnToUser: its worker may post before the spare    *)
 (* reaches user space.  A call that was rejected at submit has no state     *)
-(* between idle and eagain.                                                 *)
+(* between idle and eagain.  The contract counts completions (posts), so a *)
+(* second post, or a post of a QUICK or EAGAIN call, is not a step of it.   *)
 AbsState(x) ==
     CASE owner[x] = NoId                -> "idle"
       [] outcome[x] = "QUICK"           -> "quick"
@@ -36,7 +37,8 @@ AbsState(x) ==
 
 Contract == INSTANCE AsysContract WITH
                 cstate <- [x \in Call |-> AbsState(x)],
-                cowner <- owner
+                cowner <- owner,
+                cposts <- posts
 
 Refinement    == Contract!Spec
 CallDecided   == Contract!CallDecided
@@ -47,12 +49,15 @@ CallCompletes == Contract!CallCompletes
 (* runtime follow the runtime loop's policy, which the spec leaves open: a  *)
 (* loop reaps every posted completion before it submits or sleeps again,   *)
 (* and a call that found its pool empty is allocated for at once (the      *)
-(* runtime allocates inside submit).  An action constraint, so TLC only    *)
+(* runtime allocates inside submit); the replay harness's thread factory   *)
+(* does not fail (AllocateFails is validated from runtime traces instead). *)
+(* An action constraint, so TLC only                                        *)
 (* takes the steps this policy allows (as a conjunct of ReplayNext: TLC's   *)
 (* random simulation does not apply ACTION_CONSTRAINTs).                    *)
 ReplayPolicy ==
     /\ act'[1] \in {"Submit", "Await"} => queue[carries[act'[2]]] = {}
     /\ (act[1] = "Submit" /\ state[act[2]] = "InCall" /\ ~hook[act[2]]) => act'[1] = "Allocate"
+    /\ act'[1] # "AllocateFails"
 
 ReplayNext == Next /\ ReplayPolicy
 
@@ -114,5 +119,21 @@ Unreached_AllocatorExhausted ==
 
 \* (for the state-machine path) a state machine completes a call.
 Unreached_MachineComplete == ~(act[1] = "MachineComplete")
+
+\* (for AllocFailsInProgress) a thread start fails while the supply has threads left.
+Unreached_AllocateFails == ~(act[1] = "AllocateFails")
+
+\* (for EndWithCallsInFlight) an identity is closed while a call of its own is in flight.
+Unreached_CloseWithCallInFlight ==
+    ~\E u \in closed : \E x \in Call : owner[x] = u /\ outcome[x] = "IN_PROGRESS" /\ reaps[x] = 0
+
+\* (for EndWithCallsInFlight) a closed identity that had calls ends.
+Unreached_IdentityEndAfterCalls ==
+    ~\E u \in ended : \E x \in Call : owner[x] = u /\ outcome[x] = "IN_PROGRESS"
+
+\* (for CloseDrainsOnce) a spare goes back to a pool after the runtime's close.
+Unreached_PooledAfterClose ==
+    ~(shutdown /\ act[1] \in {"CompleteInline", "WouldBlock", "WorkerFinish", "IdentityEnd"}
+      /\ \E k \in KThread : state[k] = "Pooled")
 
 =============================================================================

@@ -209,7 +209,17 @@ public final class AsysRuntime implements AutoCloseable {
     }
 
     private boolean closeAndAwait(Duration timeout) {
-        closing = true;
+        Tracer tr = tracer;
+        if (tr == null) {
+            closing = true;
+        } else {
+            synchronized (tr) {   // a step that reads closing and emits comes wholly before or after
+                if (!closing) {
+                    closing = true;
+                    emitQuietly(tr, "CloseRuntime");
+                }
+            }
+        }
         for (Identity u : identities) u.close();
         exitPooled();
         if (KThread.current() != null && KThread.current().runtime == this) return false;   // cannot wait for itself
@@ -217,8 +227,8 @@ public final class AsysRuntime implements AutoCloseable {
         exitLock.lock();
         try {
             while (alive > 0) {
-                // Spares that went back to a pool after the drain above exit on their own (they
-                // check closing); drain again in case one parked in between.
+                // A spare pooled after the drain above is told to exit by its pooler's next step
+                // (exitIfClosing); drain again all the same, for one pooled in between.
                 exitPooled();
                 long left = timeout == null ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) return false;
@@ -242,18 +252,41 @@ public final class AsysRuntime implements AutoCloseable {
      * none is left parked out of every pool, which close would wait for forever.
      */
     private void exitPooled() {
+        Tracer tr = tracer;
         for (Lane l : lanes) {
-            KThread k;
-            while ((k = l.take()) != null) {
-                try {
-                    Inject.at(Inject.Point.Close);
-                } catch (Throwable t) {
-                    stepFailed("Close", "thread " + k.id + " is still told to exit", t);
-                } finally {
-                    retire(k);
-                    k.assign(KThread.Assignment.EXIT);
+            while (true) {
+                if (tr == null) {
+                    if (!poolExit(l, null)) break;
+                } else {
+                    synchronized (tr) {   // the pool's state and the event change together
+                        if (!poolExit(l, tr)) break;
+                    }
                 }
             }
+        }
+    }
+
+    /** PoolExit: one pooled thread of {@code l} taken out and told to exit; false when none is left. */
+    private boolean poolExit(Lane l, Tracer tr) {
+        KThread k = l.take();
+        if (k == null) return false;
+        try {
+            Inject.at(Inject.Point.Close);
+            if (tr != null) tr.emit("PoolExit", "thread", k.id, "lane", l.id);
+        } catch (Throwable t) {
+            stepFailed("Close", "thread " + k.id + " is still told to exit", t);
+        } finally {
+            tellToExit(k);
+        }
+        return true;
+    }
+
+    /** An event of close's own steps: a trace sink that fails is reported, close goes on. */
+    void emitQuietly(Tracer tr, String action, Object... fields) {
+        try {
+            tr.emit(action, fields);
+        } catch (Throwable t) {
+            stepFailed(action, "close goes on", t);
         }
     }
 
@@ -264,11 +297,17 @@ public final class AsysRuntime implements AutoCloseable {
     /** Reserves {@code n} consecutive call ids; returns the first (ids start at 1). */
     long reserveCallIds(int n) { return callIds.getAndAdd(n) + 1; }
 
-    /** Allocate: a new spare for {@code lane} within the thread limit, reserved; null if none. */
-    KThread allocateSpare(Lane lane) {
-        KThread k = start(lane, KThread.State.RESERVED);
+    /** What Allocate got: a new spare, or none because the supply is exhausted (the spec's
+     *  AllocateExhausted) or because starting one failed with slots left (AllocateFails). */
+    record Allocation(KThread spare, boolean exhausted) {}
+
+    /** Allocate: a new spare for {@code lane} within the thread limit, reserved. */
+    Allocation allocateSpare(Lane lane) {
+        int id = claimSlot();
+        if (id < 0) return new Allocation(null, true);
+        KThread k = start(id, lane, KThread.State.RESERVED);
         if (k != null) counters.sparesAllocated.increment();
-        return k;
+        return new Allocation(k, false);
     }
 
     /**
@@ -281,7 +320,11 @@ public final class AsysRuntime implements AutoCloseable {
      */
     private KThread start(Lane lane, KThread.State initial) {
         int id = claimSlot();
-        if (id < 0) return null;
+        return id < 0 ? null : start(id, lane, initial);
+    }
+
+    /** {@link #start(Lane, KThread.State)} in the slot {@code id}, already claimed. */
+    private KThread start(int id, Lane lane, KThread.State initial) {
         KThread k;
         try {
             k = new KThread(id, lane, this, initial);
@@ -346,15 +389,43 @@ public final class AsysRuntime implements AutoCloseable {
         }
     }
 
-    /** Puts an idle thread in its lane's pool; when full (or closing) it exits instead. A throw
-     *  from here comes before the thread is in a pool (callers then retire it: see
-     *  {@link #parkOrRetire}). */
+    /** Puts an idle thread in its lane's pool; when full it exits instead. A throw from here
+     *  comes before the thread is in a pool (callers then retire it: see {@link #parkOrRetire}).
+     *  Once the runtime is closing, a thread pooled here is told to exit by the caller's next
+     *  step, {@link #exitIfClosing}, as by close's own drain: both are the spec's PoolExit. */
     boolean park(KThread k) {
         Inject.at(Inject.Point.Park);
         k.state(KThread.State.POOLED);
-        if (!closing && k.lane.give(k)) return true;
+        if (k.lane.give(k)) return true;
         retire(k);
         return false;
+    }
+
+    /**
+     * PoolExit for a thread its caller has just pooled: once the runtime is closing, close's drain
+     * may have passed that pool already, so the thread is taken out again and told to exit. (A
+     * thread pooled before {@code closing} was set is found by the drain: the give comes before
+     * this read, the drain's take after the write.)
+     */
+    void exitIfClosing(KThread k) {
+        if (!closing) return;
+        Tracer tr = tracer;
+        if (tr == null) {
+            if (k.lane.remove(k)) tellToExit(k);
+        } else {
+            synchronized (tr) {   // the pool's state and the event change together
+                if (k.lane.remove(k)) {
+                    tellToExit(k);
+                    tr.emit("PoolExit", "thread", k.id, "lane", k.lane.id);
+                }
+            }
+        }
+    }
+
+    /** A thread taken out of its pool exits: its slot goes back to the supply, it is woken. */
+    private void tellToExit(KThread k) {
+        retire(k);
+        k.assign(KThread.Assignment.EXIT);
     }
 
     /** {@link #park}, or, when that fails, the thread is decided to exit (the failure reported):

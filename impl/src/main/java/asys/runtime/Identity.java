@@ -182,7 +182,17 @@ public final class Identity implements AutoCloseable {
     /** Stops new tasks and calls; the loop ends once every call in flight has had its outcome. */
     @Override
     public void close() {
-        closing = true;
+        Tracer tr = runtime.tracer;
+        if (tr == null) {
+            closing = true;
+        } else {
+            synchronized (tr) {   // the loop's end reads closing: the Close event comes first
+                if (!closing) {
+                    closing = true;
+                    runtime.emitQuietly(tr, "Close", "identity", id);
+                }
+            }
+        }
         lock.lock();
         try {
             if (sleeping) wake.signal();
@@ -266,14 +276,33 @@ public final class Identity implements AutoCloseable {
                 return true;
             }
             if (closing && inFlight == 0 && submissions.isEmpty() && tasks.isEmpty()) {
-                owner.compareAndSet(me, null);
+                boolean carrier = owner.compareAndSet(me, null);   // false: a thread that never carried it (reported)
                 runtime.identityEnded(this);
                 ended.completeByRuntime(null);
+                if (carrier) identityEnd(me);
                 return false;
             }
             await(me);
             return true;
         }
+    }
+
+    /**
+     * IdentityEnd: the loop has ended; its carrier goes back to its lane's pool (or exits when the
+     * pool is full), in one step with the event; once the runtime is closing it is then told to
+     * exit (PoolExit).
+     */
+    private void identityEnd(KThread me) {
+        Tracer tr = runtime.tracer;
+        if (tr == null) {
+            me.parkedAtFinish = runtime.parkOrRetire(me);
+        } else {
+            synchronized (tr) {
+                me.parkedAtFinish = runtime.parkOrRetire(me);
+                runtime.emitQuietly(tr, "IdentityEnd", "thread", me.id, "identity", id);
+            }
+        }
+        if (me.parkedAtFinish) runtime.exitIfClosing(me);
     }
 
     private void step(byte kind) {
@@ -450,18 +479,24 @@ public final class Identity implements AutoCloseable {
     /** The Allocate step: a new thread from the supply becomes the spare, or the call gets EAGAIN. */
     private KThread allocate(KThread me, CallRecord<?> x, Tracer tr) {
         KThread fresh;
+        boolean exhausted;
         try {
-            fresh = runtime.allocateSpare(lane);   // a failed start is undone there and gives null
+            AsysRuntime.Allocation a = runtime.allocateSpare(lane);   // a failed start is undone there
+            fresh = a.spare();
+            exhausted = a.exhausted();
         } catch (Throwable t) {
             runtime.stepFailed("Allocate", "call " + x.id + " gets EAGAIN (NO_SPARE)", t);
             fresh = null;
+            exhausted = false;
         }
         if (fresh == null) {
+            // AllocateExhausted (the supply has no thread left) or AllocateFails (starting one failed)
             x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
             inFlight--;
             me.state(KThread.State.USER);
             me.current = null;
-            if (tr != null) tr.emit("Allocate", "thread", me.id, "call", x.id, "outcome", "EAGAIN", "reason", "NO_SPARE");
+            if (tr != null) tr.emit(exhausted ? "Allocate" : "AllocateFails", "thread", me.id, "call", x.id,
+                    "outcome", "EAGAIN", "reason", "NO_SPARE");
             return null;
         }
         try {
@@ -513,13 +548,14 @@ public final class Identity implements AutoCloseable {
             if (!released) releaseSpare(s);   // completed: the spare goes back, the call ends below
             runtime.stepFailed(action, "call " + x.id + " ends on its caller's stack all the same", t);
         }
+        if (s != null) runtime.exitIfClosing(s);   // PoolExit, once the runtime is closing
         if (Fault.QUICK_POSTS && outcome == null) {
             callWentAsync();
             post(x, "MachineComplete", null);
         }
     }
 
-    /** The spare goes back to its pool, or (pool full, closing, or the park failed) is told to exit. */
+    /** The spare goes back to its pool, or (pool full, or the park failed) is told to exit. */
     private void releaseSpare(KThread s) {
         if (!runtime.parkOrRetire(s)) s.assign(KThread.Assignment.EXIT);
     }
@@ -566,6 +602,7 @@ public final class Identity implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (worker != null && worker.parkedAtFinish) runtime.exitIfClosing(worker);   // PoolExit, once closing
     }
 
     /** Appends x to the completion queue: plain writes, no allocation. Under lock. */

@@ -155,13 +155,14 @@ final class KThread implements Runnable {
                 a.identity().runLoop(this);
                 carrying = null;
                 // Either this thread finished its call as a worker, and WorkerFinish already put it
-                // back in its pool or decided it exits; or the loop it carried ended.
+                // back in its pool or decided it exits; or the loop it carried ended, and
+                // IdentityEnd did the same.
                 if (parkedAtFinish) {
                     parkedAtFinish = false;
                     continue;
                 }
                 if (retired()) return;
-                if (!runtime.parkOrRetire(this)) return;
+                if (!runtime.parkOrRetire(this)) return;   // the loop ended by a failure: pooled now
             }
         } catch (Throwable t) {
             runtime.reportUncaught("runtime thread " + id + " failed", t);

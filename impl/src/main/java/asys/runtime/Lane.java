@@ -33,6 +33,14 @@ final class Lane {
         return null;
     }
 
+    /** Takes {@code t} out of its slot, if it is still there (it may have been taken since). */
+    boolean remove(KThread t) {
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) == t && slots.compareAndSet(i, t, null)) return true;
+        }
+        return false;
+    }
+
     /** Puts an idle thread back; false when the pool is full. */
     boolean give(KThread t) {
         for (int i = 0; i < slots.length(); i++) {

@@ -371,7 +371,8 @@ class IdentityTransferTest {
             h.close();
         }
         List<String> spec = List.of("Submit", "Allocate", "CompleteInline", "WouldBlock", "HookFire", "ReturnToUser",
-                "WorkerWake", "WorkerBlock", "WorkerFinish", "MachineComplete", "Await", "Reap");
+                "WorkerWake", "WorkerBlock", "WorkerFinish", "MachineComplete", "Await", "Reap",
+                "CloseRuntime", "Close", "PoolExit", "IdentityEnd");
         List<String> alsoSpec = List.of("AwaitInterrupted");   // may or may not happen in this run
         List<String> missing = new java.util.ArrayList<>(spec);
         missing.removeAll(h.actions());

@@ -231,4 +231,54 @@ class TraceEventsTest {
         assertTrue(!lines[0].contains("spare"), "absent fields are left out: " + lines[0]);
         assertTrue(lines[1].startsWith("{\"seq\":2,\"action\":\"Layout\",\"format\":1"), lines[1]);
     }
+
+    @Test
+    void aThreadStartThatFailsWithThreadsLeftIsAllocateFailsAndTheCallGetsEagain() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(1).threadLimit(8).threadFactory(r -> {
+                    if (refuse.get()) throw new IllegalStateException("no thread today");
+                    Thread t = new Thread(r);
+                    t.setDaemon(true);
+                    return t;
+                }))) {
+            Identity u = h.rt.newIdentity("u");
+            Harness.Gate held = Harness.emptyThePool(u);
+            refuse.set(true);
+            CallHandle<Integer> x = submit(h, u, CallFlags.NONE, () -> 5);
+            assertEquals(Outcome.EAGAIN, x.outcome());
+            assertEquals(EagainReason.NO_SPARE, x.eagainReason());
+            assertEquals(List.of("Submit", "AllocateFails"), h.actionsOf(x.id()),
+                    "threads are left in the supply (limit 8): not Allocate's exhaustion");
+            assertTrue(event(h, x.id(), "AllocateFails").contains("\"outcome\":\"EAGAIN\""));
+            refuse.set(false);
+            held.open();
+            assertEquals(1, h.uncaught.size(), () -> "the failed start is reported once: " + h.uncaught);
+            h.uncaught.clear();
+        }
+    }
+
+    @Test
+    void closeWritesCloseRuntimeCloseThePoolExitsAndIdentityEnd() throws Exception {
+        Harness h = new Harness(b -> b.lanes(1).spareCapacity(2));
+        Identity u = h.rt.newIdentity("u");
+        Harness.Gate gate = new Harness.Gate();
+        AtomicReference<CallHandle<Integer>> ref = new AtomicReference<>();
+        Harness.onLoop(u, () -> ref.set(u.submit(() -> { gate.pass(); return 7; }, r -> { })));
+        gate.awaitBlocked(1);
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread closer = new Thread(() -> closed.set(h.rt.close(Duration.ofSeconds(20))));
+        closer.start();
+        while (h.actions().stream().noneMatch("Close"::equals)) Thread.sleep(1);
+        gate.open();                                     // the call in flight at the close goes on
+        closer.join();
+        assertTrue(closed.get(), "close ends once the call in flight has its outcome");
+        h.close();
+        assertEquals(Outcome.IN_PROGRESS, ref.get().outcome());
+        List<String> after = h.actions().subList(h.actions().indexOf("CloseRuntime"), h.actions().size());
+        assertEquals("Close", after.get(1), "the runtime's close closes each identity: " + after);
+        assertTrue(after.containsAll(List.of("WorkerFinish", "Reap", "IdentityEnd", "PoolExit")), after::toString);
+        assertTrue(after.indexOf("Reap") < after.indexOf("IdentityEnd"), "the identity ends after its last call: " + after);
+        String end = h.trace.stream().filter(l -> l.contains("\"IdentityEnd\"")).findFirst().orElseThrow();
+        assertEquals(String.valueOf(u.id()), Harness.field(end, "identity"));
+    }
 }

@@ -89,6 +89,12 @@ public final class Main {
             throw new IllegalArgumentException("root module " + spec.resolve(module + ".tla") + " not found");
         }
         List<Suite.Row> rows = new ArrayList<>(Suite.read(suite));
+        Coverage.Gate gate = Coverage.readGate(suite.toString(), Files.readString(suite)).orElse(null);
+        if (gate != null && (only != null || distributed > 0)) {
+            out.println("model-check: the coverage gate of " + suite + " is off: it needs every row, run by plain TLC");
+            gate = null;
+        }
+        Set<String> safety = gate == null ? Set.of() : Coverage.safetyNames(Files.readString(spec.resolve("Asys.tla")));
         if (only != null) {
             for (String n : only) {
                 if (rows.stream().noneMatch(r -> r.name().equals(n))) {
@@ -101,6 +107,7 @@ public final class Main {
         // Derive every config first, so that a bad row fails before hours of checking.
         List<ModelConfig> derived = new ArrayList<>();
         List<Boolean> unnamed = new ArrayList<>();
+        List<Boolean> covered = new ArrayList<>();   // the rows whose coverage the gate reads
         for (Suite.Row r : rows) {
             Path base = configs.resolve(r.config());
             if (!Files.isRegularFile(base)) {
@@ -114,25 +121,43 @@ public final class Main {
                 throw new IllegalArgumentException(suite + ":" + r.line() + ": " + e.getMessage());
             }
             unnamed.add(distributed > 0 ? r.kind() != Suite.Kind.PASS : r.kind() == Suite.Kind.REJECT && !invariant);
+            boolean eligible = gate != null && r.kind() == Suite.Kind.PASS && r.fault().equals("-")
+                    && Coverage.checksEverything(derived.get(derived.size() - 1), safety);
+            if (gate != null && gate.rows().contains(r.name()) && !eligible) {
+                throw new IllegalArgumentException(suite + ":" + gate.line() + ": the coverage gate reads run " + r.name()
+                        + ", which is not a passing run of the healthy spec that checks every invariant and the refinement");
+            }
+            covered.add(eligible && (gate.rows().isEmpty() || gate.rows().contains(r.name())));
         }
 
+        if (gate != null) {
+            for (String n : gate.rows()) {
+                if (rows.stream().noneMatch(r -> r.name().equals(n))) {
+                    throw new IllegalArgumentException(suite + ":" + gate.line() + ": the coverage gate reads run " + n + ", which "
+                            + suite + " does not list");
+                }
+            }
+        }
         long start = System.nanoTime();
         out.printf("model-check: %d runs from %s (TLC: %s%s; raw output under %s)%n", rows.size(), suite, jar,
                 distributed > 0 ? ", distributed: a TLCServer and " + distributed + " TLCWorker processes on loopback" : "", outDir);
         out.println(header());
         List<Outcome> outcomes = new ArrayList<>();
+        List<java.util.Map<String, Long>> coverage = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Suite.Row r = rows.get(i);
             Path dir = outDir.resolve(r.name());
             TlcRun run = distributed > 0 ? runDistributed(r, derived.get(i), spec, dir, jar, module, distributed, err)
-                    : runTlc(r, derived.get(i), spec, dir, jar, module, workers, err);
+                    : runTlc(r, derived.get(i), spec, dir, jar, module, workers,
+                             covered.get(i) ? COVERAGE_FLAGS : List.of(), err);
+            if (covered.get(i) && run.output.verdict() == TlcOutput.Verdict.PASSED) coverage.add(run.coverage);
             Outcome o = Outcome.judge(r, run.output, run.seconds, dir.toString(), unnamed.get(i));
             if (distributed > 0 && o.asExpected() && run.output.verdict() == TlcOutput.Verdict.UNNAMED_VIOLATION) {
                 // The distributed server prints only the violating step, its first state labelled
                 // initial (see DistributedTlc). Plain TLC on the same config must reject it too,
                 // naming the property, and gives the whole counterexample from an initial state.
                 Path confirmDir = dir.resolve("confirm");
-                TlcRun plain = runTlc(r, derived.get(i), spec, confirmDir, jar, module, workers, err);
+                TlcRun plain = runTlc(r, derived.get(i), spec, confirmDir, jar, module, workers, List.of(), err);
                 Outcome confirmed = Outcome.judge(r, plain.output, run.seconds, confirmDir.toString(), unnamed.get(i));
                 o = new Outcome(r, plain.output, run.seconds + plain.seconds, confirmed.asExpected(), confirmed.asExpected()
                         ? confirmed.result() + " (distributed; counterexample from plain TLC)"
@@ -160,6 +185,17 @@ public final class Main {
                 o.output().problems().stream().limit(20).forEach(p -> out.println("  | " + p.replace("\n", "\n  | ")));
             }
         }
+        boolean coverageFailed = false;
+        if (gate != null) {
+            Coverage.Verdict v = Coverage.judge(coverage, gate);
+            out.println();
+            out.printf("coverage: from the %d passing runs that check every invariant (%s) and the refinement%s%s%n",
+                    v.runs(), String.join(", ", safety), gate.rows().isEmpty() ? "" : " (" + String.join(", ", gate.rows()) + ")",
+                    gate.exempt().isEmpty() ? ""
+                            : "; exempt, enabled only under a broken variant: " + String.join(", ", gate.exempt()));
+            out.println(v.summary());
+            coverageFailed = !v.ok();
+        }
         long passed = outcomes.stream().filter(o -> o.asExpected() && !o.row().isVariant()).count();
         long rejected = outcomes.stream().filter(o -> o.asExpected() && o.row().isVariant()).count();
         long failed = outcomes.stream().filter(o -> !o.asExpected()).count();
@@ -167,8 +203,11 @@ public final class Main {
         out.println();
         out.printf("check: %d passed, %d variants rejected as expected, %d failed; %d distinct states in %.0f s%n",
                 passed, rejected, failed, states, total);
-        return failed == 0 ? 0 : 1;
+        return failed == 0 && !coverageFailed ? 0 : 1;
     }
+
+    /** TLC's action coverage, reported once at the end (the interval, in minutes, is never reached). */
+    static final List<String> COVERAGE_FLAGS = List.of("-coverage", "100000");
 
     /** The config a row runs: its Fault set; for a reject of a property, only that property. */
     static ModelConfig derive(Suite.Row r, ModelConfig c) {
@@ -226,17 +265,17 @@ public final class Main {
         String cfgName = r.name() + ".cfg";
         TlcProcess.prepare(dir, spec, List.<String[]>of(new String[] {cfgName, cfg.text()}));
         TlcProcess.Result res = DistributedTlc.run(dir, cfgName, module, jar, workers, r.name(), err);
-        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds());
+        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds(), java.util.Map.of());
     }
 
-    record TlcRun(TlcOutput output, double seconds) {}
+    record TlcRun(TlcOutput output, double seconds, java.util.Map<String, Long> coverage) {}
 
     static TlcRun runTlc(Suite.Row r, ModelConfig cfg, Path spec, Path dir, Path jar, String module,
-                         String workers, PrintStream err) throws IOException {
+                         String workers, List<String> extra, PrintStream err) throws IOException {
         String cfgName = r.name() + ".cfg";
         TlcProcess.prepare(dir, spec, List.<String[]>of(new String[] {cfgName, cfg.text()}));
-        TlcProcess.Result res = TlcProcess.run(dir, cfgName, module, jar, workers, List.of(), r.name(), err);
-        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds());
+        TlcProcess.Result res = TlcProcess.run(dir, cfgName, module, jar, workers, extra, r.name(), err);
+        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds(), Coverage.parse(res.output()));
     }
 
     static String header() {

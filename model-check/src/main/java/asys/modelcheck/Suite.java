@@ -45,6 +45,7 @@ public final class Suite {
             if (hash >= 0) line = line.substring(0, hash);
             if (line.isBlank()) continue;
             String[] f = line.strip().split("\\s+");
+            if (f[0].equals(Coverage.DIRECTIVE)) continue;   // the coverage gate's line: see Coverage
             String where = fileName + ":" + (i + 1) + ": ";
             if (f.length < 4) {
                 throw new IllegalArgumentException(where + "expected 'name config fault expectation', got '" + line.strip() + "'");

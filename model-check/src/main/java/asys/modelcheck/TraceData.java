@@ -66,7 +66,7 @@ public final class TraceData {
         List<Value> values = new ArrayList<>();
         names.add("action");
         values.add(new StringValue((String) e.get("action")));
-        for (String f : List.of("thread", "spare", "call")) {
+        for (String f : List.of("thread", "spare", "call", "identity")) {
             if (e.get(f) instanceof Long v) {
                 names.add(f);
                 values.add(IntValue.gen(Math.toIntExact(v)));

@@ -33,7 +33,7 @@ public final class TraceValidator {
 
     static final Set<String> ACTIONS = Set.of("Submit", "Allocate", "CompleteInline", "WouldBlock", "HookFire",
             "ReturnToUser", "WorkerWake", "WorkerBlock", "WorkerFinish", "MachineComplete", "Await",
-            "AwaitInterrupted", "Reap");
+            "AwaitInterrupted", "Reap", "AllocateFails", "Close", "CloseRuntime", "PoolExit", "IdentityEnd");
 
     /** The fields each action needs (the trace spec reads them). */
     static final Map<String, List<String>> REQUIRED = Map.ofEntries(
@@ -49,7 +49,12 @@ public final class TraceValidator {
             Map.entry("MachineComplete", List.of("call")),
             Map.entry("Await", List.of("thread")),
             Map.entry("AwaitInterrupted", List.of("thread")),
-            Map.entry("Reap", List.of("thread", "call")));
+            Map.entry("Reap", List.of("thread", "call")),
+            Map.entry("AllocateFails", List.of("thread", "call")),
+            Map.entry("Close", List.of("identity")),
+            Map.entry("CloseRuntime", List.of()),
+            Map.entry("PoolExit", List.of("thread")),
+            Map.entry("IdentityEnd", List.of("thread", "identity")));
 
     /** One trace file, read and checked for form. */
     public record Trace(Path file, Map<String, Object> layout, List<Map<String, Object>> events, List<Integer> lines) {
@@ -238,6 +243,7 @@ public final class TraceValidator {
               Call <- TraceCall
               PoolCap <- TracePoolCap
               Limit <- TraceLimit
+              WithClose = TRUE
               Fault = "none"
               NoThread = NoThread
               NoId = NoId

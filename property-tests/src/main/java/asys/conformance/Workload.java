@@ -12,10 +12,15 @@ import java.util.List;
  * @param releaseOrder what the test does, in order: an index into {@link #calls()} releases that call's
  *                     next block (a call that blocks n times appears n times) or completes its state
  *                     machine; {@code -(t + 1)} gives task t (numbered across identities, see
- *                     {@link #tasks()}) to its identity. Each identity's first task is given at the
- *                     start; a task is given before any of its calls is released.
+ *                     {@link #tasks()}) to its identity; {@link #CLOSE} closes every identity
+ *                     (once each has submitted all its calls) while calls may still be in flight.
+ *                     Each identity's first task is given at the start; a task is given before any
+ *                     of its calls is released, and none after {@link #CLOSE}.
  */
 public record Workload(int preset, List<List<List<CallSpec>>> identities, List<Integer> releaseOrder) {
+
+    /** In {@link #releaseOrder}: close every identity now (calls in flight go on to their outcome). */
+    public static final int CLOSE = Integer.MIN_VALUE;
 
     /** Settings: lanes, spareCapacity, threadLimit, inFlightLimit. Few, so TLC checks them in few runs. */
     public static final int[][] PRESETS = {
@@ -94,6 +99,8 @@ public record Workload(int preset, List<List<List<CallSpec>>> identities, List<I
                 sb.append(") ");
             }
         }
-        return sb.append(", release ").append(releaseOrder).append(']').toString();
+        List<Object> order = new ArrayList<>();
+        for (int x : releaseOrder) order.add(x == CLOSE ? "close" : x);
+        return sb.append(", release ").append(order).append(']').toString();
     }
 }

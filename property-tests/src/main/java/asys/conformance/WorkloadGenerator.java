@@ -78,6 +78,13 @@ public final class WorkloadGenerator extends Generator<Workload> {
             order.add(open.get(pick).poll());
             if (open.get(pick).isEmpty()) open.remove(pick);
         }
+        // Half the workloads close their identities with calls in flight: anywhere after the last
+        // task is given (the runner waits there until every call has been submitted).
+        if (r.nextBoolean()) {
+            int lastTask = -1;
+            for (int i = 0; i < order.size(); i++) if (order.get(i) < 0) lastTask = i;
+            order.add(r.nextInt(lastTask + 1, order.size()), Workload.CLOSE);
+        }
         return order;
     }
 

@@ -76,11 +76,13 @@ public final class WorkloadRunner {
         List<String> trace = Collections.synchronizedList(new ArrayList<>());
         List<String> violations = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger uncaught = new AtomicInteger();
+        FlakyFactory factory = new FlakyFactory(flaky(w));
         AsysRuntime rt = AsysRuntime.builder().lanes(w.lanes()).spareCapacity(w.spareCapacity())
                 .threadLimit(w.threadLimit()).inFlightLimit(w.inFlightLimit()).traceSink(TraceSink.to(trace))
-                .automaticHook(mode == Mode.RAW)
+                .automaticHook(mode == Mode.RAW).threadFactory(factory)
                 .uncaughtErrorHandler((what, t) -> {
                     uncaught.incrementAndGet();
+                    if (t instanceof FlakyFactory.Failure) return;   // expected: the call gets EAGAIN (NO_SPARE)
                     if (errors == null) violations.add("uncaught: " + what + ": " + t);
                     else errors.reported(what);
                 }).build();
@@ -99,6 +101,7 @@ public final class WorkloadRunner {
             List<Identity> ids = new ArrayList<>();
             for (int u = 0; u < w.identities().size(); u++) ids.add(rt.newIdentity("u" + (u + 1)));
             rt.traceLayout();
+            factory.arm();
             if (errors != null) errors.arm(trace);
             List<Workload.TaskRef> tasks = w.tasks();
             List<Runnable> taskBodies = new ArrayList<>();
@@ -127,6 +130,14 @@ public final class WorkloadRunner {
             // Release in the workload's order: each release waits until its call is there.
             int[] nextBlock = new int[n];
             for (int x : w.releaseOrder()) {
+                if (x == Workload.CLOSE) {                     // close every identity, calls in flight
+                    waitFor(() -> {
+                        for (int c = 0; c < n; c++) if (handles.get(c) == null) return false;
+                        return true;
+                    }, -1, violations, "the close (every call submitted)");
+                    for (Identity id : ids) id.close();
+                    continue;
+                }
                 if (x < 0) {                                   // a later task arrives
                     int t = -x - 1;
                     ids.get(tasks.get(t).identity()).execute(taskBodies.get(t));
@@ -199,6 +210,34 @@ public final class WorkloadRunner {
             }
             Thread.onSpinWait();
             Thread.sleep(0, 50_000);
+        }
+    }
+
+    /** A quarter of the workloads run with a thread factory that fails every other thread after
+     *  the build: the allocator's AllocateFails, with threads left in the supply. */
+    static boolean flaky(Workload w) { return Math.floorMod(w.hashCode(), 4) == 0; }
+
+    /** The runtime's threads, made as the default factory makes them; once armed, when flaky, every
+     *  other one is refused by throwing {@link Failure}. */
+    static final class FlakyFactory implements java.util.concurrent.ThreadFactory {
+        static final class Failure extends RuntimeException {
+            Failure() { super("the workload's flaky thread factory refuses this thread"); }
+        }
+
+        private final boolean flaky;
+        private final AtomicInteger made = new AtomicInteger();
+        private volatile boolean armed;
+
+        FlakyFactory(boolean flaky) { this.flaky = flaky; }
+
+        void arm() { armed = true; }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            if (flaky && armed && made.incrementAndGet() % 2 == 1) throw new Failure();
+            Thread t = new Thread(r, "asys-workload-" + made.get());
+            t.setDaemon(true);
+            return t;
         }
     }
 

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runtime to TLC: the traces of generated workloads are behaviours of the spec. Every trace is
- * checked by TLC against spec/AsysTrace.tla, many traces per TLC run.
+ * checked by TLC against spec/AsysTrace.tla, many traces per TLC run. Every trace ends with the
+ * runtime's close; about half close their identities with calls still in flight, and a quarter
+ * run with a thread factory that fails (AllocateFails): the test prints
+ * {@code trace-validation: N traces with close, C with calls in flight at a Close, F with AllocateFails, R rejected}.
  */
 class TraceValidationTest {
 
@@ -25,9 +28,33 @@ class TraceValidationTest {
         TraceValidator.Report report = TraceValidator.validate(Conformance.read(Conformance.TARGET.resolve("traces")),
                 Conformance.SPEC, Conformance.TARGET.resolve("trace-validation"), Conformance.TLA2TOOLS, System.err);
         TraceValidator.print(report, System.out);
+        List<TraceValidator.Trace> traces = Conformance.read(Conformance.TARGET.resolve("traces"));
+        long withClose = traces.stream().filter(t -> has(t, "CloseRuntime")).count();
+        long closeInFlight = traces.stream().filter(TraceValidationTest::closedWithCallsInFlight).count();
+        long factoryFailures = traces.stream().filter(t -> has(t, "AllocateFails")).count();
+        System.out.println("trace-validation: " + withClose + " traces with close, " + closeInFlight
+                + " with calls in flight at a Close, " + factoryFailures + " with AllocateFails, " + report.rejected() + " rejected");
         assertTrue(report.problems().isEmpty(), () -> "TLC problems: " + report.problems());
         assertEquals(TRACES, report.verdicts().size());
         assertEquals(0, report.rejected(), "rejected traces: see above");
         assertTrue(report.events() > 10 * TRACES, "traces too short to mean much: " + report.events() + " events");
+        assertEquals(TRACES, withClose, "every run ends with the runtime's close");
+        assertTrue(closeInFlight > TRACES / 10, "too few traces close with calls in flight: " + closeInFlight);
+        assertTrue(factoryFailures > TRACES / 20, "too few traces with a failed thread start: " + factoryFailures);
+    }
+
+    static boolean has(TraceValidator.Trace t, String action) {
+        return t.events().stream().anyMatch(e -> action.equals(e.get("action")));
+    }
+
+    /** An identity's Close comes before a step of one of its calls (a post or a reap). */
+    static boolean closedWithCallsInFlight(TraceValidator.Trace t) {
+        boolean closed = false;
+        for (var e : t.events()) {
+            Object a = e.get("action");
+            if ("Close".equals(a)) closed = true;
+            else if (closed && ("WorkerFinish".equals(a) || "MachineComplete".equals(a) || "Reap".equals(a))) return true;
+        }
+        return false;
     }
 }
