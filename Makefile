@@ -15,7 +15,7 @@ help:
 	@echo "                   invariants, refinement and liveness; every broken variant rejected by"
 	@echo "                   its property; every witness reached; every branch of Next taken under every"
 	@echo "                   invariant ('coverage: B branches, ...'). About 5 minutes on 2 cores."
-	@echo "  make check-full  TLC on the larger model (model-check/full.suite)"
+	@echo "  make check-full  TLC on the larger models (model-check/full.suite: three calls in flight)"
 	@echo "  make check-distributed  TLC's distributed mode (TLCServer + DIST_WORKERS TLCWorker processes on"
 	@echo "                   loopback, default 2): variants and a witness first, then the check-full model"
 	@echo "  make model-scale state counts and TLC times of the healthy runs left by check, check-full and"

@@ -244,9 +244,11 @@ Init ==
 (* any other enters the call with the hook not yet set and goes to the         *)
 (* allocator, where it may sleep (see Allocate).  One step, four branches,    *)
 (* each its own operator so that TLC's coverage names it.                     *)
+\* (The enabling conditions come first in each branch: TLC then rejects a branch
+\* before it builds any part of its successor.)
+CanSubmit(k, x) == state[k] = "User" /\ owner[x] = NoId
+
 SubmitStarts(k, x, fl) ==
-    /\ state[k] = "User"
-    /\ owner[x] = NoId
     /\ owner' = [owner EXCEPT ![x] = carries[k]]
     /\ flags' = [flags EXCEPT ![x] = fl]
     /\ act' = <<"Submit", k, x, fl>>
@@ -257,16 +259,18 @@ AtomicNoSpare(fl) == "ATOMIC" \in fl /\ Fault # "AtomicSleeps"
 
 \* resource limit: EAGAIN at once
 SubmitOverLimit(k, x, fl) ==
-    /\ SubmitStarts(k, x, fl)
+    /\ CanSubmit(k, x)
     /\ OverLimit(k)
+    /\ SubmitStarts(k, x, fl)
     /\ outcome' = [outcome EXCEPT ![x] = "EAGAIN"]
     /\ returns' = [returns EXCEPT ![x] = 1]
     /\ UNCHANGED <<state, running, hook, spareFor>>
 
 \* the fast preparation: reserve a spare (do nothing with it), set the hook
 SubmitReserves(k, x, fl) ==
-    /\ SubmitStarts(k, x, fl)
+    /\ CanSubmit(k, x)
     /\ ~OverLimit(k)
+    /\ SubmitStarts(k, x, fl)
     /\ \E s \in Pool(cpu[k]) :
           /\ state' = [state EXCEPT ![k] = "InCall",
                                     ![s] = IF Fault = "NoSpareReserved" THEN "Pooled" ELSE "Reserved"]
@@ -277,20 +281,22 @@ SubmitReserves(k, x, fl) ==
 
 \* ATOMIC never sleeps to get a spare: EAGAIN when the pool is empty
 SubmitAtomicNoSpare(k, x, fl) ==
-    /\ SubmitStarts(k, x, fl)
-    /\ ~OverLimit(k)
-    /\ Pool(cpu[k]) = {}
+    /\ CanSubmit(k, x)
     /\ AtomicNoSpare(fl)
+    /\ Pool(cpu[k]) = {}
+    /\ ~OverLimit(k)
+    /\ SubmitStarts(k, x, fl)
     /\ outcome' = [outcome EXCEPT ![x] = "EAGAIN"]
     /\ returns' = [returns EXCEPT ![x] = 1]
     /\ UNCHANGED <<state, running, hook, spareFor>>
 
 \* go and allocate a spare; the hook is not set until there is one
 SubmitToAllocator(k, x, fl) ==
-    /\ SubmitStarts(k, x, fl)
-    /\ ~OverLimit(k)
-    /\ Pool(cpu[k]) = {}
+    /\ CanSubmit(k, x)
     /\ ~AtomicNoSpare(fl)
+    /\ Pool(cpu[k]) = {}
+    /\ ~OverLimit(k)
+    /\ SubmitStarts(k, x, fl)
     /\ state' = [state EXCEPT ![k] = "InCall"]
     /\ running' = [running EXCEPT ![k] = x]
     /\ UNCHANGED <<hook, spareFor, outcome, returns>>
@@ -305,9 +311,9 @@ Submit(k, x, fl) ==
 (* empty pool.  A fresh thread becomes k's spare and the hook is set; with    *)
 (* no thread left in the supply, the call returns EAGAIN on k.  Branches as   *)
 (* for Submit; AllocateWaitsAgain is taken only under its Fault.              *)
+CanAllocate(k) == state[k] = "InCall" /\ ~hook[k]
 InAllocator(k) ==
-    /\ state[k] = "InCall" /\ ~hook[k]
-    /\ UNCHANGED <<cpu, carries, blocked, owner, flags, posts, reaps, machines, queue, lifeVars>>
+    UNCHANGED <<cpu, carries, blocked, owner, flags, posts, reaps, machines, queue, lifeVars>>
 
 \* the call on k returns EAGAIN from the allocator: no thread, no hook, no completion
 AllocatorGivesUp(k) ==
@@ -318,6 +324,7 @@ AllocatorGivesUp(k) ==
     /\ UNCHANGED <<spareFor, hook>>
 
 AllocateGives(k) ==
+    /\ CanAllocate(k)
     /\ InAllocator(k)
     /\ act' = <<"Allocate", k, running[k]>>
     /\ \E s \in Free :
@@ -327,18 +334,20 @@ AllocateGives(k) ==
     /\ UNCHANGED <<running, outcome, returns>>
 
 AllocateExhausted(k) ==
-    /\ InAllocator(k)
-    /\ act' = <<"Allocate", k, running[k]>>
+    /\ CanAllocate(k)
     /\ Free = {}
     /\ Fault # "AllocRetriesForever"
+    /\ InAllocator(k)
+    /\ act' = <<"Allocate", k, running[k]>>
     /\ AllocatorGivesUp(k)
 
 \* (Fault) waits again for a thread that never comes
 AllocateWaitsAgain(k) ==
-    /\ InAllocator(k)
-    /\ act' = <<"Allocate", k, running[k]>>
+    /\ CanAllocate(k)
     /\ Free = {}
     /\ Fault = "AllocRetriesForever"
+    /\ InAllocator(k)
+    /\ act' = <<"Allocate", k, running[k]>>
     /\ UNCHANGED <<state, spareFor, hook, running, outcome, returns>>
 
 Allocate(k) == AllocateGives(k) \/ AllocateExhausted(k) \/ AllocateWaitsAgain(k)
@@ -348,9 +357,10 @@ Allocate(k) == AllocateGives(k) \/ AllocateExhausted(k) \/ AllocateWaitsAgain(k)
 (* thread that dies before it runs the runtime's code).  Nothing is taken    *)
 (* from the supply; the call returns EAGAIN on k, as on exhaustion.          *)
 AllocateFails(k) ==
+    /\ CanAllocate(k)
+    /\ Free # {}
     /\ InAllocator(k)
     /\ act' = <<"AllocateFails", k, running[k]>>
-    /\ Free # {}
     /\ IF Fault = "AllocFailsInProgress"
        THEN \* parked for a retry that never comes: k leaves the call, x is IN_PROGRESS
             /\ state' = [state EXCEPT ![k] = "User"]
