@@ -1,12 +1,17 @@
 # asys: make check (TLC proves the spec), make test (the unit tests and the fast model check).
 # Plain 'make' lists the targets. Every target installs what it needs through Maven.
 
-MVN      ?= mvn -q -B
+MVN      ?= mvn -q -B -Dstyle.color=never
 JAVA     ?= java
-LAUNCHER  = $(JAVA) -cp model-check/target/classes asys.modelcheck.Main
+MC_CP     = model-check/target/classes:impl/target/classes
+LAUNCHER  = $(JAVA) -cp $(MC_CP) asys.modelcheck.Main
+# The property tests' main classes, run by java itself (their summary lines then come out plain).
+PT_CP     = property-tests/target/classes:$$(cat property-tests/target/runtime-classpath.txt)
 BUILT     = model-check/target/classes/asys/modelcheck/Main.class model-check/target/lib/tla2tools.jar
 
-.PHONY: help check check-full check-distributed model-scale test fuzz bench bench-full stress mutation clean launcher example trace-throughput
+TEST_CLASS = $(firstword $(subst \#, ,$(T)))
+
+.PHONY: test-one help check check-full check-distributed model-scale test fuzz bench bench-full stress mutation clean launcher example trace-throughput
 
 help:
 	@echo "asys: asynchronous calls by thread-blocked hook and identity transfer"
@@ -19,21 +24,22 @@ help:
 	@echo "  make check-distributed  TLC's distributed mode (TLCServer + DIST_WORKERS TLCWorker processes on"
 	@echo "                   loopback, default 2): variants and a witness first, then the check-full model"
 	@echo "  make model-scale state counts and TLC times of the healthy runs left by check, check-full and"
-	@echo "                   check-distributed: a table and bench/results/model-scale.png"
+	@echo "                   check-distributed: bench/results/model-scale.md and .png"
 	@echo "  make test        all JUnit tests (mvn verify), then the fast model check"
 	@echo "                   (model-check/test.suite: small healthy model, every variant, every witness);"
 	@echo "                   the automatic hook's tests (JDK 17, and JDK 25 where found) print"
 	@echo "                   'agent: N raw JDK blocking calls handed off, M traces validated, R rejected';"
 	@echo "                   errors injected at every step of the runtime print"
 	@echo "                   'errors: P injection points, N injections, L lost, D double, O orphaned'"
+	@echo "  make test-one T=Class[#method]  one test class (or method) of any module, with what it needs built"
 	@echo "  make fuzz        the JQF campaign on the workload generator (FUZZ_TIME=10m by default);"
 	@echo "                   keeps its corpus in property-tests/fuzz-corpus; prints"
 	@echo "                   'fuzz: N executions, F failures, R execs/s' and how to reproduce each failure"
-	@echo "  make bench       the JMH benchmarks, quick profile (about 6 minutes): asys against a direct"
+	@echo "  make bench       the JMH benchmarks, quick profile (about 8 minutes): asys against a direct"
 	@echo "                   call, Vert.x, ForkJoinPool, CompletableFuture, virtual threads (on JDK 25 if"
 	@echo "                   found; ASYS_JDK25=DIR to name one), raw JDK blocks with and without the agent,"
 	@echo "                   the agent's cost; writes bench/results/quick.json, the"
-	@echo "                   plots, and the README's tables; ends with"
+	@echo "                   plots, and bench/results/quick.md; ends with"
 	@echo "                   'bench: N benchmarks, F failed, goals met G of K; T s'"
 	@echo "  make bench-full  the same, careful profile (3 forks, longer iterations; about 35 minutes)"
 	@echo "  make stress      STRESS_CALLS (default 10^7) calls of a realistic mix over 8 identities, checked"
@@ -41,7 +47,7 @@ help:
 	@echo "  make mutation    PIT on the runtime (impl/): report in impl/target/pit-reports; ends with"
 	@echo "                   'mutation: K killed of M mutants, S survived, N no coverage; score P %'"
 	@echo "                   (exit 1 below the goal of 85 %; about 30 minutes on 2 cores)"
-	@echo "  make example     build the runtime and run the README's example program"
+	@echo "  make example     build the runtime and run the runtime guide's example program (docs/runtime.md)"
 	@echo "  make trace-throughput  validate TRACES (default 2000) runtime traces with TLC, to measure events/s"
 	@echo "  make clean       remove build output"
 	@echo ""
@@ -50,8 +56,8 @@ help:
 
 launcher: $(BUILT)
 
-$(BUILT): model-check/pom.xml pom.xml $(wildcard model-check/src/main/java/asys/modelcheck/*.java)
-	$(MVN) -pl model-check -am package -Dmaven.test.skip=true
+$(BUILT): model-check/pom.xml pom.xml $(wildcard model-check/src/main/java/asys/modelcheck/*.java) impl/src/main/java/asys/runtime/TraceAction.java
+	$(MVN) -pl model-check -am package -Dmaven.test.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 
 check: launcher
 	$(LAUNCHER) --suite model-check/check.suite
@@ -61,7 +67,14 @@ check-full: launcher
 
 test:
 	$(MVN) verify
-	$(LAUNCHER) --suite model-check/test.suite --out model-check/target/tlc-test
+	$(LAUNCHER) --suite model-check/test.suite --out model-check/target/tlc-test --reuse model-check/target/tlc
+
+test-one:
+	@test -n "$(T)" || { echo "usage: make test-one T=TestClass[#method]"; exit 2; }
+	@m=$$(grep -rlE "class $(TEST_CLASS)\b" --include=*.java */src/test/java | head -1 | cut -d/ -f1); \
+	test -n "$$m" || { echo "test-one: no test class $(TEST_CLASS) in any module's src/test/java"; exit 2; }; \
+	echo "test-one: $(T) in $$m"; \
+	$(MVN) -pl $$m -am verify -Dtest='$(T)' -Dsurefire.failIfNoSpecifiedTests=false -Dasys.failIfNoTests=false -Dmaven.javadoc.skip=true
 
 FUZZ_TIME ?= 10m
 FUZZ_CLASS = asys.conformance.WorkloadFuzzTest
@@ -73,8 +86,7 @@ fuzz:
 	cd property-tests && $(MVN) test-compile jqf:fuzz -Dclass=$(FUZZ_CLASS) -Dmethod=$(FUZZ_METHOD) \
 	    -Dtime=$(FUZZ_TIME) $$(test -n "$$(ls ../$(FUZZ_CORPUS) 2>/dev/null)" && echo -Din=$(CURDIR)/$(FUZZ_CORPUS))
 	mkdir -p $(FUZZ_CORPUS) && cp -r $(FUZZ_RESULTS)/corpus/. $(FUZZ_CORPUS)/
-	$(MVN) -pl property-tests exec:java -Dexec.mainClass=asys.conformance.FuzzSummary \
-	    -Dexec.args="$(CURDIR)/$(FUZZ_RESULTS) $(FUZZ_CLASS) $(FUZZ_METHOD)"
+	$(JAVA) -cp "$(PT_CP)" asys.conformance.FuzzSummary $(CURDIR)/$(FUZZ_RESULTS) $(FUZZ_CLASS) $(FUZZ_METHOD)
 
 BENCH_CP = bench/target/classes:bench/target/lib/*
 
@@ -93,9 +105,8 @@ example:
 TRACES ?= 2000
 trace-throughput:
 	$(MVN) -pl property-tests -am install -Dmaven.test.skip=true
-	$(MVN) -pl property-tests exec:java -Dexec.mainClass=asys.conformance.CorpusMain \
-	    -Dexec.args="$(CURDIR)/property-tests/target/throughput-traces 20261125 $(TRACES)"
-	$(JAVA) -cp model-check/target/classes asys.modelcheck.TraceValidator \
+	$(JAVA) -cp "$(PT_CP)" asys.conformance.CorpusMain $(CURDIR)/property-tests/target/throughput-traces 20261125 $(TRACES)
+	$(JAVA) -cp $(MC_CP) asys.modelcheck.TraceValidator \
 	    --out property-tests/target/throughput-validation property-tests/target/throughput-traces
 
 DIST_WORKERS ?= 2
@@ -112,12 +123,12 @@ STRESS_CALLS ?= 10000000
 
 stress:
 	$(MVN) -pl property-tests -am install -Dmaven.test.skip=true
-	$(MVN) -pl property-tests exec:java -Dexec.mainClass=asys.conformance.Stress -Dexec.args="$(STRESS_CALLS)"
+	$(JAVA) -cp "$(PT_CP)" asys.conformance.Stress $(STRESS_CALLS)
 
 mutation:
 	$(MVN) -pl impl,model-check -am install -Dmaven.test.skip=true
 	$(MVN) -pl impl test-compile org.pitest:pitest-maven:mutationCoverage
-	$(JAVA) -cp model-check/target/classes asys.modelcheck.MutationSummary impl/target/pit-reports/mutations.xml
+	$(JAVA) -cp $(MC_CP) asys.modelcheck.MutationSummary impl/target/pit-reports/mutations.xml
 
 clean:
 	$(MVN) clean

@@ -23,11 +23,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * {@code make bench} / {@code make bench-full}: runs every scenario's JMH benchmarks (the virtual
  * thread ones, and asys beside them, on the JDK 25 it finds), writes one JSON file under
- * {@code bench/results/} with the JDK, the machine and the date, renders the plots, rewrites the
- * README's benchmark section from this run's numbers, and ends with
+ * {@code bench/results/} with the JDK, the machine and the date, renders the plots, writes this
+ * run's tables to {@code bench/results/<profile>.md} (which docs/benchmarks.md links), and ends with
  * {@code bench: N benchmarks, F failed, goals met G of K; T s} (exit 1 when a benchmark failed).
  *
- * <p>Usage: {@code BenchMain quick|full [--out DIR] [--readme FILE] [--only NAME,NAME]}.
+ * <p>Usage: {@code BenchMain quick|full [--out DIR] [--only NAME,NAME]}.
  */
 public final class BenchMain {
 
@@ -73,18 +73,17 @@ public final class BenchMain {
     public static void main(String[] args) throws IOException {
         long t0 = System.nanoTime();
         if (args.length == 0) {
-            System.err.println("usage: BenchMain quick|full [--out DIR] [--readme FILE] [--only NAME,NAME]");
+            System.err.println("usage: BenchMain quick|full [--out DIR] [--only NAME,NAME]");
             System.exit(2);
         }
         Profile profile;
-        Path out = Path.of("bench", "results"), readme = Path.of("README.md");
+        Path out = Path.of("bench", "results");
         List<String> only = new ArrayList<>();
         try {
             profile = Profile.of(args[0]);
             for (int k = 1; k < args.length; k++) {
                 switch (args[k]) {
                     case "--out" -> out = Path.of(args[++k]);
-                    case "--readme" -> readme = Path.of(args[++k]);
                     case "--only" -> only.addAll(List.of(args[++k].split(",")));
                     default -> throw new IllegalArgumentException("unknown option " + args[k]);
                 }
@@ -137,7 +136,6 @@ public final class BenchMain {
         report.plots();
         String section = report.markdown();
         Files.writeString(out.resolve(profile.name() + ".md"), section);
-        if (Files.isRegularFile(readme)) report.rewriteReadme(readme, section);
         System.out.println(section);
         failures.forEach(f -> System.out.println("bench: FAILED " + f));
         System.out.printf("bench: %d benchmarks, %d failed, goals met %d of %d; %.0f s%n", benchmarks, failures.size(),

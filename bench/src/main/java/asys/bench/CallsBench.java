@@ -1,6 +1,7 @@
 package asys.bench;
 
 import asys.runtime.AsysRuntime;
+import asys.runtime.RuntimeBuilder;
 import asys.runtime.Blocking;
 import asys.runtime.Call;
 import asys.runtime.CallHandle;
@@ -70,7 +71,7 @@ public class CallsBench {
         long operations;
 
         void start(boolean traced) {
-            AsysRuntime.Builder b = AsysRuntime.builder().lanes(1).spareCapacity(16).threadLimit(1024);
+            RuntimeBuilder b = AsysRuntime.builder().lanes(1).spareCapacity(16).threadLimit(1024);
             if (traced) b.traceSink(line -> traceLines++);   // called under the tracer's monitor
             rt = b.build();
             loop = rt.newIdentity("bench");

@@ -75,12 +75,12 @@ public final class ModelScale {
             System.exit(2);
         }
         runs.sort(Comparator.comparingLong(Run::distinct));
-        System.out.println("| run (directory) | model | distinct states | depth | TLC time | states/s | run on |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        StringBuilder table = new StringBuilder("| run (directory) | model | distinct states | depth | TLC time | states/s | run on |\n"
+                + "|---|---|---|---|---|---|---|\n");
         XYSeriesCollection data = new XYSeriesCollection();
         for (Run r : runs) {
-            System.out.printf(Locale.ROOT, "| `%s/%s` | %s | %,d | %d | %.1f s | %,.0f | %s |%n", r.suite(), r.name(), r.model(),
-                    r.distinct(), r.depth(), r.seconds(), r.distinct() / r.seconds(), r.when());
+            table.append(String.format(Locale.ROOT, "| `%s/%s` | %s | %,d | %d | %.1f s | %,.0f | %s |%n", r.suite(), r.name(), r.model(),
+                    r.distinct(), r.depth(), r.seconds(), r.distinct() / r.seconds(), r.when()));
             String label = r.suite() + "/" + r.name();
             XYSeries s = new XYSeries(label);
             s.add(r.distinct(), r.seconds());
@@ -97,7 +97,11 @@ public final class ModelScale {
         Path png = Path.of(args[0]);
         if (png.getParent() != null) Files.createDirectories(png.getParent());
         ChartUtils.saveChartAsPNG(png.toFile(), c, 900, 480);
-        System.out.println("model-scale: " + runs.size() + " runs; plot " + png);
+        System.out.print(table);
+        Path md = png.resolveSibling(png.getFileName().toString().replaceFirst("\\.png$", "") + ".md");
+        Files.writeString(md, "Written by `make model-scale` from the raw output of the healthy runs it found.\n\n"
+                + table + "\n![TLC time against distinct states](" + png.getFileName() + ")\n");
+        System.out.println("model-scale: " + runs.size() + " runs; plot " + png + ", table " + md);
     }
 
     /** The model's sizes from the run's config: CPUs, threads, identities, calls. */

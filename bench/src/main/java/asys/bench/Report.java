@@ -24,7 +24,7 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
 /**
- * Turns one bench run's results into the README's tables (one per scenario, each with its goal),
+ * Turns one bench run's results into the tables of bench/results/<profile>.md (one per scenario, each with its goal),
  * the plots (PNG, JFreeChart) and the goal verdicts. Every figure comes from the results of the
  * run at hand; nothing is carried over from an earlier run.
  */
@@ -130,7 +130,7 @@ final class Report {
     private void callsTable(String run, String share, String title, String png) {
         RunResult direct = find(run, "direct", "share", share);
         RunResult asys = find(run, "asys", "share", share);
-        md.append("#### ").append(title).append("\n\n![").append(title).append("](bench/results/").append(png).append(")\n\n");
+        md.append("#### ").append(title).append("\n\n![").append(title).append("](").append(png).append(")\n\n");
         md.append("| contender | calls/s | ns per call | vs direct | asys ÷ contender |\n|---|---|---|---|---|\n");
         List<String[]> rows = new ArrayList<>();
         for (String[] c : CONTENDERS) rows.add(new String[] {run, c[0], c[1]});
@@ -169,7 +169,7 @@ final class Report {
         RunResult parked = find("s3-handoff", "asysHandoff", "spinMicros", "0");
         RunResult spinning = find("s3-handoff", "asysHandoff", "spinMicros", "20");
         RunResult pp = find("s3-handoff", "unparkPingPong", null, null);
-        md.append("#### 3. Handoff latency\n\n![3. Handoff latency](bench/results/").append(profile).append("-s3.png)\n\n");
+        md.append("#### 3. Handoff latency\n\n![3. Handoff latency](").append(profile).append("-s3.png)\n\n");
         if (parked == null || pp == null) {
             md.append("(not run)\n\n");
             return;
@@ -200,7 +200,7 @@ final class Report {
     }
 
     private void stall() {
-        md.append("#### 4. Loop stall while a call blocks 1 ms\n\n![4. Loop stall](bench/results/").append(profile)
+        md.append("#### 4. Loop stall while a call blocks 1 ms\n\n![4. Loop stall](").append(profile)
                 .append("-s4.png)\n\n| contender | p50 µs | p99 µs | p99.9 µs | mean µs | samples |\n|---|---|---|---|---|---|\n");
         DefaultCategoryDataset d = new DefaultCategoryDataset();
         String[][] who = {{"direct", "a plain loop, the call inline"}, {"asys", "asys"}, {"vertx", "Vert.x 5 executeBlocking"}};
@@ -234,7 +234,7 @@ final class Report {
                 .append("The call blocks in the plain JDK (not through `Blocking`): a park, a socket read from a loopback peer ")
                 .append("that answers after 1 ms, or `Thread.sleep` (Java-level from JDK 21 on, so on JDK 25 only). ")
                 .append("The delay of a ready task queued behind it, as in scenario 4.\n\n")
-                .append("![6. Raw-block stall](bench/results/").append(profile).append("-s6.png)\n\n")
+                .append("![6. Raw-block stall](").append(profile).append("-s6.png)\n\n")
                 .append("| contender | raw block | p50 µs | p99 µs | p99.9 µs | samples |\n|---|---|---|---|---|---|\n");
         DefaultCategoryDataset d = new DefaultCategoryDataset();
         String[][] who = {{"s6-raw-stall", "plainLoop", "a plain loop, the call inline"},
@@ -302,8 +302,8 @@ final class Report {
     }
 
     private void scale() {
-        md.append("#### 5. Scale\n\n![5. Scale: identities](bench/results/").append(profile).append("-s5-identities.png)\n")
-                .append("![5. Scale: blocking share](bench/results/").append(profile).append("-s5-share.png)\n\n");
+        md.append("#### 5. Scale\n\n![5. Scale: identities](").append(profile).append("-s5-identities.png)\n")
+                .append("![5. Scale: blocking share](").append(profile).append("-s5-share.png)\n\n");
         md.append("| identities (2 lanes) | asys calls/s | vs 1 identity |\n|---|---|---|\n");
         DefaultCategoryDataset ids = new DefaultCategoryDataset();
         RunResult one = find("s5-identities", "asys", "identities", "1");
@@ -404,19 +404,5 @@ final class Report {
     void plots() {
         System.setProperty("java.awt.headless", "true");
         charts.forEach(Runnable::run);
-    }
-
-    static final String BEGIN = "<!-- bench:begin (written by make bench / make bench-full; do not edit by hand) -->";
-    static final String END = "<!-- bench:end -->";
-
-    /** Replaces the README's benchmark section, between its markers, with this run's. */
-    void rewriteReadme(Path readme, String section) throws IOException {
-        String text = Files.readString(readme);
-        int b = text.indexOf(BEGIN), e = text.indexOf(END);
-        if (b < 0 || e < b) {
-            System.out.println("bench: " + readme + " has no benchmark markers; its tables were not updated");
-            return;
-        }
-        Files.writeString(readme, text.substring(0, b + BEGIN.length()) + "\n" + section + text.substring(e));
     }
 }

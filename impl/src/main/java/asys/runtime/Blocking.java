@@ -24,7 +24,12 @@ public final class Blocking {
 
     private Blocking() {}
 
-    /** Sleeps {@code d}; a zero or negative duration does not block. */
+    /**
+     * Sleeps {@code d}; a zero or negative duration does not block.
+     *
+     * @param d how long
+     * @throws InterruptedException when interrupted while waiting (the call's own interrupt)
+     */
     public static void sleep(Duration d) throws InterruptedException {
         Objects.requireNonNull(d, "duration");
         if (d.isZero() || d.isNegative()) return;
@@ -36,7 +41,15 @@ public final class Blocking {
         }
     }
 
-    /** Waits for {@code f}'s value; returns at once when it is done. */
+    /**
+     * Waits for {@code f}'s value; returns at once when it is done.
+     *
+     * @param <T> the value's type
+     * @param f the future
+     * @return its value
+     * @throws InterruptedException when interrupted while waiting (the call's own interrupt)
+     * @throws ExecutionException when {@code f} failed
+     */
     public static <T> T get(Future<T> f) throws InterruptedException, ExecutionException {
         Objects.requireNonNull(f, "future");
         if (f.isDone()) return f.get();
@@ -49,13 +62,26 @@ public final class Blocking {
         }
     }
 
-    /** Waits for {@code stage}'s value; its failure is thrown as an {@link ExecutionException}. */
+    /**
+     * Waits for {@code stage}'s value.
+     *
+     * @param <T> the value's type
+     * @param stage the stage
+     * @return its value
+     * @throws InterruptedException when interrupted while waiting (the call's own interrupt)
+     * @throws ExecutionException when {@code stage} failed, with its failure as the cause
+     */
     public static <T> T await(CompletionStage<T> stage) throws InterruptedException, ExecutionException {
         Objects.requireNonNull(stage, "stage");
         return get(stage.toCompletableFuture());
     }
 
-    /** Acquires {@code lock}, blocking (and firing the hook) only if it is held. */
+    /**
+     * Acquires {@code lock}, blocking (and firing the hook) only if it is held.
+     *
+     * @param lock the lock
+     * @throws InterruptedException when interrupted while waiting (the call's own interrupt)
+     */
     public static void lock(Lock lock) throws InterruptedException {
         Objects.requireNonNull(lock, "lock");
         if (lock.tryLock()) return;
@@ -67,7 +93,12 @@ public final class Blocking {
         }
     }
 
-    /** Acquires a permit of {@code s}, blocking only if none is free. */
+    /**
+     * Acquires a permit of {@code s}, blocking only if none is free.
+     *
+     * @param s the semaphore
+     * @throws InterruptedException when interrupted while waiting (the call's own interrupt)
+     */
     public static void acquire(Semaphore s) throws InterruptedException {
         Objects.requireNonNull(s, "semaphore");
         if (s.tryAcquire()) return;
@@ -82,6 +113,9 @@ public final class Blocking {
     /**
      * Waits on {@code c} (its lock held, as for {@link Condition#await()}) until signalled. A
      * condition wait always blocks, so inside a call it always fires the hook.
+     *
+     * @param c the condition
+     * @throws InterruptedException when interrupted while waiting (the call's own interrupt)
      */
     public static void await(Condition c) throws InterruptedException {
         Objects.requireNonNull(c, "condition");
@@ -96,6 +130,9 @@ public final class Blocking {
     /**
      * Runs a {@link ForkJoinPool.ManagedBlocker}: {@code isReleasable} first, and the hook fires
      * only when it is not; then {@link ForkJoinPool#managedBlock}.
+     *
+     * @param blocker the blocker
+     * @throws InterruptedException when interrupted while waiting (the call's own interrupt)
      */
     public static void managedBlock(ForkJoinPool.ManagedBlocker blocker) throws InterruptedException {
         Objects.requireNonNull(blocker, "blocker");
@@ -118,7 +155,7 @@ public final class Blocking {
         try {
             return new StageResult<>(f.join(), null);
         } catch (Throwable t) {
-            return new StageResult<>(null, Identity.unwrap(t));
+            return new StageResult<>(null, CallSteps.unwrap(t));
         } finally {
             after(k);
         }
@@ -130,6 +167,11 @@ public final class Blocking {
      * so that the loop goes on while {@code body} runs on this thread as a worker. What {@code body}
      * returns or throws, checked exceptions included, comes out unchanged. Outside a call it just
      * runs {@code body}; in a NONBLOCK call it throws the would-block signal instead (EAGAIN).
+     *
+     * @param <T> what {@code body} returns
+     * @param body the code that may block
+     * @return what {@code body} returned
+     * @throws Exception what {@code body} threw
      */
     public static <T> T call(Callable<T> body) throws Exception {
         Objects.requireNonNull(body, "body");

@@ -2,25 +2,53 @@ package asys.runtime;
 
 import java.util.concurrent.CompletableFuture;
 
-/** A submitted call: its outcome, and once done its value or error. Safe to read from any thread. */
+/**
+ * A submitted call: its outcome, and once done its value or error. Safe to read from any thread.
+ *
+ * @param <T> the call's result type
+ */
 public interface CallHandle<T> {
 
-    /** The call's id, unique within its runtime; the trace's {@code call}. */
+    /**
+     * The call's id, unique within its runtime; the trace's {@code call}.
+     *
+     * @return the id
+     */
     long id();
 
-    /** What submit decided; {@link Outcome#PENDING} until the loop has run the call. */
+    /**
+     * What submit decided; {@link Outcome#PENDING} until the loop has run the call.
+     *
+     * @return the outcome
+     */
     Outcome outcome();
 
-    /** Why the call returned {@link Outcome#EAGAIN}; null otherwise. */
+    /**
+     * Why the call returned {@link Outcome#EAGAIN}; null otherwise.
+     *
+     * @return the reason, or null
+     */
     EagainReason eagainReason();
 
-    /** True once the call has its one result (its handler is about to run or has run). */
+    /**
+     * True once the call has its one result (its handler is about to run or has run).
+     *
+     * @return whether done
+     */
     boolean isDone();
 
-    /** The value the call returned; null while not done, on error, or on EAGAIN. */
+    /**
+     * The value the call returned; null while not done, on error, or on EAGAIN.
+     *
+     * @return the value, or null
+     */
     T value();
 
-    /** What the call threw (or its stage failed with); null otherwise. */
+    /**
+     * What the call threw (or its stage failed with); null otherwise.
+     *
+     * @return the error, or null
+     */
     Throwable error();
 
     /**
@@ -29,6 +57,8 @@ public interface CallHandle<T> {
      * {@link UnsupportedOperationException} (cancellation is not part of asys), and a timeout
      * applies to a copy. The call's own code waiting for it ({@code get}, {@code join},
      * {@link Blocking#get}) throws {@link IllegalStateException}: that wait could never end.
+     *
+     * @return the future of this call's delivery
      */
     CompletableFuture<CallHandle<T>> future();
 }

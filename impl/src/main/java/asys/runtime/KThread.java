@@ -162,13 +162,13 @@ final class KThread implements Runnable {
                     continue;
                 }
                 if (retired()) return;
-                if (!runtime.parkOrRetire(this)) return;   // the loop ended by a failure: pooled now
+                if (!runtime.threads.parkOrRetire(this)) return;   // the loop ended by a failure: pooled now
             }
         } catch (Throwable t) {
-            runtime.reportUncaught("runtime thread " + id + " failed", t);
+            runtime.reporter.uncaught("runtime thread " + id + " failed", t);
         } finally {
             state(State.EXITED);
-            runtime.threadExited(this);
+            runtime.threads.threadExited(this);
         }
     }
 
@@ -177,10 +177,9 @@ final class KThread implements Runnable {
     private void returnToUser(Assignment a) {
         try {
             Inject.at(Inject.Point.ReturnToUser);
-            if (runtime.tracer != null) runtime.tracer.emit("ReturnToUser", "thread", id, "identity", a.identity().id,
-                    "call", a.call().id);
+            if (runtime.tracer != null) runtime.tracer.emit(TraceAction.ReturnToUser, id, a.identity().id, a.call().id);
         } catch (Throwable t) {
-            runtime.stepFailed("ReturnToUser", "thread " + id + " carries identity " + a.identity().id + " on", t);
+            runtime.reporter.stepFailed("ReturnToUser", "thread " + id + " carries identity " + a.identity().id + " on", t);
         }
     }
 
@@ -265,21 +264,29 @@ final class KThread implements Runnable {
             return 1;
         }
         if (state() == State.WORKER) {
-            blockDepth = 1;
-            Tracer tr = runtime.tracer;
-            if (tr != null) tr.emit("WorkerBlock", "thread", id, "call", current.id, "via", via(site), "site", siteName(site));
+            workerBlock(site);
             return 1;
         }
         return 0;
     }
 
+    /** WorkerBlock: this worker blocks again; no hook fires (it is clear). */
+    private void workerBlock(int site) {
+        blockDepth = 1;
+        Tracer tr = runtime.tracer;
+        if (tr != null) tr.emit(TraceAction.WorkerBlock, id, current.id, via(site), siteName(site));
+    }
+
+    /** WorkerWake: this worker's block is over. */
+    private void workerWake() {
+        Tracer tr = runtime.tracer;
+        if (tr != null) tr.emit(TraceAction.WorkerWake, id, current.id);
+    }
+
     /** Called once the blocking point is left, with what {@link #beforeBlock} returned. */
     void afterBlock(int token) {
         if (token == 0 || blockDepth == 0) return;
-        if (--blockDepth == 0 && state() == State.WORKER) {
-            Tracer tr = runtime.tracer;
-            if (tr != null) tr.emit("WorkerWake", "thread", id, "call", current.id);
-        }
+        if (--blockDepth == 0 && state() == State.WORKER) workerWake();
     }
 
     /**
@@ -311,7 +318,7 @@ final class KThread implements Runnable {
             throw signal;
         } catch (Throwable t) {
             // The hook fire was undone: the JDK method blocks inline, the call on its caller's stack.
-            runtime.stepFailed("HookFire", "call " + current.id + " blocks inline at " + siteName(op), t);
+            runtime.reporter.stepFailed("HookFire", "call " + current.id + " blocks inline at " + siteName(op), t);
             return 0;
         }
     }
@@ -331,28 +338,29 @@ final class KThread implements Runnable {
      * kernel-only worker. The call is IN_PROGRESS from this step on.
      */
     void hookFire(int site) {
-        KThread s = spare;
         Identity u = carrying;
         CallRecord<?> x = current;
         // Everything that can fail comes first, and a failure here leaves everything as it was:
         // the assignment allocated, the stack the handoff needs reserved, the event written.
         Assignment a = new Assignment(u, x);
         reserveStack();
-        Tracer tr = runtime.tracer;
-        if (tr == null) {
-            Inject.at(Inject.Point.HookFire);
-            handOver(s, u, x, a);
-        } else {
-            synchronized (tr) {
-                Inject.at(Inject.Point.HookFire);
-                tr.emit("HookFire", "thread", id, "spare", s.id, "identity", u.id, "call", x.id,
-                        "hook", Fault.HOOK_KEPT_AT_FIRE, "via", via(site), "site", siteName(site));
-                handOver(s, u, x, a);
-            }
-        }
+        int spareId = spare.id;
+        Tracer.step(runtime.tracer, KThread::hookFire, this, a, via(site), siteName(site));
+        JfrEvents.hookFire(id, spareId, u.id, x.id, siteName(site));
         runtime.counters.hookFires.increment();
         if ((site & AutomaticHook.INDEX_MASK) != 0) runtime.countAutomaticFire(site & AutomaticHook.INDEX_MASK);
         runtime.counters.inProgress.increment();
+    }
+
+    /** HookFire's step: its point and its event (which may fail: nothing has changed yet), then
+     *  the handoff. */
+    private static Void hookFire(KThread me, Assignment a, String via, String site, Tracer tr) {
+        Inject.at(Inject.Point.HookFire);
+        if (tr != null) {
+            tr.emit(TraceAction.HookFire, me.id, me.spare.id, a.identity().id, a.call().id, Fault.HOOK_KEPT_AT_FIRE, via, site);
+        }
+        me.handOver(me.spare, a.identity(), a.call(), a);
+        return null;
     }
 
     /** HookFire past its point of no return: plain writes, a CAS and an unpark; nothing allocates,
@@ -362,7 +370,7 @@ final class KThread implements Runnable {
         carrying = null;
         state(State.WORKER);
         x.decide(Outcome.IN_PROGRESS, null);
-        u.callWentAsync();
+        u.completions.callWentAsync();
         u.transferOwner(this, s);
         s.state(State.RETURNING);
         s.assign(a);

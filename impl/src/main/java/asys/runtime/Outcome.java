@@ -10,4 +10,13 @@ package asys.runtime;
  *   <li>{@link #EAGAIN}: not done, see {@link EagainReason}; its handler ran at once.</li>
  * </ul>
  */
-public enum Outcome { PENDING, QUICK, IN_PROGRESS, EAGAIN }
+public enum Outcome {
+    /** Submitted, not yet run by its loop. */
+    PENDING,
+    /** Finished inline without blocking; no completion. */
+    QUICK,
+    /** Blocked, or a state machine runs on: one completion follows. */
+    IN_PROGRESS,
+    /** Not done; see {@link EagainReason}. */
+    EAGAIN
+}

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * longer is stalled. Each
  * stall is reported once, with the carrier's stack as it was when seen: to the runtime's stall
  * listener (by default a WARNING through {@link System.Logger} "asys"), as a JFR event
- * {@code asys.Stall}, and in {@link AsysRuntime.Counters#stalls()}.
+ * {@code asys.Stall}, and in {@link Counters#stalls()}.
  *
  * <p>One daemon thread per runtime that has a threshold, started at build and ended at close; it
  * takes no lock of the runtime's and never touches a loop's state beyond reading it.
@@ -37,13 +37,13 @@ final class StallWatchdog implements Runnable {
     private final AsysRuntime runtime;
     private final long thresholdNanos;
     private final long periodNanos;
-    private final Consumer<AsysRuntime.Stall> listener;
+    private final Consumer<Stall> listener;
     private final Map<Identity, Seen> seen = new IdentityHashMap<>();
     private long samples;
     private final Thread thread;
     private volatile boolean stopped;
 
-    StallWatchdog(AsysRuntime runtime, Duration threshold, Consumer<AsysRuntime.Stall> listener) {
+    StallWatchdog(AsysRuntime runtime, Duration threshold, Consumer<Stall> listener) {
         this.runtime = runtime;
         this.thresholdNanos = threshold.toNanos();
         this.periodNanos = Math.max(TimeUnit.MICROSECONDS.toNanos(100), thresholdNanos / 2);
@@ -93,14 +93,14 @@ final class StallWatchdog implements Runnable {
             long held = now - s.since;
             if (held >= thresholdNanos && s.reported != steps) {
                 s.reported = steps;
-                report(new AsysRuntime.Stall(u.name(), st == KThread.State.IN_CALL ? "call" : u.stepKind(), held,
+                report(new Stall(u.name(), st == KThread.State.IN_CALL ? "call" : u.stepKind(), held,
                         Duration.ofNanos(thresholdNanos), k.thread.getStackTrace()));
             }
         }
         seen.values().removeIf(s -> s.sample != n);   // identities whose loop has ended
     }
 
-    private void report(AsysRuntime.Stall stall) {
+    private void report(Stall stall) {
         runtime.counters.stalls.increment();
         StallEvent e = new StallEvent();
         e.identity = stall.identity();
@@ -110,12 +110,12 @@ final class StallWatchdog implements Runnable {
         try {
             listener.accept(stall);
         } catch (Throwable t) {
-            runtime.reportUncaught("the stall listener threw", t);
+            runtime.reporter.uncaught("the stall listener threw", t);
         }
     }
 
     /** The default listener: one WARNING through System.Logger "asys", with the stack. */
-    static void log(AsysRuntime.Stall stall) {
+    static void log(Stall stall) {
         StringBuilder sb = new StringBuilder("identity ").append(stall.identity()).append(": a ").append(stall.what())
                 .append(" has held its loop for at least ").append(TimeUnit.NANOSECONDS.toMicros(stall.heldNanos()))
                 .append(" us (stall threshold ").append(stall.threshold().toNanos() / 1000).append(" us); the carrier's stack:");

@@ -17,9 +17,20 @@ import java.util.List;
 @FunctionalInterface
 public interface TraceSink {
 
+    /**
+     * One event (see {@link TraceAction} for the format); called inside the step it records, under
+     * the runtime's locks: it must not call into the runtime, and should not block.
+     *
+     * @param jsonLine the event, one JSON object, no newline
+     */
     void accept(String jsonLine);
 
-    /** Appends each line and a newline to {@code out}; an I/O error is thrown as unchecked. */
+    /**
+     * Appends each line and a newline to {@code out}; an I/O error is thrown as unchecked.
+     *
+     * @param out where the lines go
+     * @return the sink
+     */
     static TraceSink to(Writer out) {
         return line -> {
             try {
@@ -31,7 +42,12 @@ public interface TraceSink {
         };
     }
 
-    /** Adds each line to {@code lines} (which the caller reads after the runtime is closed). */
+    /**
+     * Adds each line to {@code lines} (which the caller reads after the runtime is closed).
+     *
+     * @param lines where the lines go (a synchronised list when several loops run)
+     * @return the sink
+     */
     static TraceSink to(List<String> lines) {
         return lines::add;
     }

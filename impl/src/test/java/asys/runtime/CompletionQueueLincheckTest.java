@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +14,8 @@ import org.jetbrains.lincheck.LincheckAssertionError;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck's model checker (every interleaving of the threads below, up to its bounds) on an
- * identity's completion queue, used as the runtime uses it: workers post (WorkerFinish), and the
+ * Lincheck's model checker (every interleaving of the threads below, up to its bounds) on a
+ * {@link CompletionQueue} alone, used as the runtime uses it: two threads post (MachineComplete), and the
  * loop's carrier reaps, or sleeps in await when nothing is posted. Checked: each completion is
  * reaped exactly once (ExactlyOnceCompletion), and no post is lost while the carrier sleeps: every
  * interleaving ends with the carrier awake and both completions reaped (NoLostWakeup; a lost
@@ -27,11 +26,11 @@ class CompletionQueueLincheckTest {
     private static final int INVOCATIONS = 3_000;
 
     /** The loop's own order, as runLoop has it: reap; nothing reaped, await; until n are reaped. */
-    private static List<Long> reapAll(Identity u, KThread carrier, int n) {
+    private static List<Long> reapAll(CompletionQueue q, KThread carrier, int n) {
         List<Long> reaped = new ArrayList<>();
         while (reaped.size() < n) {
-            CallRecord<?> c = u.reap(carrier);
-            if (c == null) u.await(carrier);
+            CallRecord<?> c = q.reap(carrier);
+            if (c == null) q.await(carrier);
             else reaped.add(c.id);
         }
         return reaped;
@@ -40,26 +39,23 @@ class CompletionQueueLincheckTest {
     @Test
     void postsFromTwoWorkersAreEachReapedOnceAndNeitherIsLostWhileTheCarrierSleeps() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1).preallocate(false).threadLimit(2)
-                    .stallThreshold(Duration.ZERO).build();   // no thread started, no watchdog
-            Lane lane = new Lane(0, 0);
-            Identity u = new Identity(1, "u", rt, lane);
-            KThread carrier = new KThread(1, lane, rt, KThread.State.USER);
+            CompletionQueue q = new CompletionQueue(1, null, new Reporter((what, t) -> { }), null, () -> false);
+            KThread carrier = new KThread(1, new Lane(0, 0), null, KThread.State.USER);
             List<CallRecord<Integer>> calls = List.of(
-                    new CallRecord<>(1, u, 0, () -> 1, null, r -> { }),
-                    new CallRecord<>(2, u, 0, () -> 2, null, r -> { }));
-            for (int i = 0; i < calls.size(); i++) u.callWentAsync();   // both went IN_PROGRESS (HookFire)
+                    new CallRecord<>(1, null, 0, () -> 1, null, r -> { }),
+                    new CallRecord<>(2, null, 0, () -> 2, null, r -> { }));
+            for (int i = 0; i < calls.size(); i++) q.callWentAsync();   // both went IN_PROGRESS (HookFire)
             List<Long> reaped = new ArrayList<>();
-            Thread loop = new Thread(() -> reaped.addAll(reapAll(u, carrier, 2)));
-            Thread w1 = new Thread(() -> u.post(calls.get(0), "WorkerFinish", null));
-            Thread w2 = new Thread(() -> u.post(calls.get(1), "WorkerFinish", null));
+            Thread loop = new Thread(() -> reaped.addAll(reapAll(q, carrier, 2)));
+            Thread w1 = new Thread(() -> q.machineComplete(calls.get(0)));
+            Thread w2 = new Thread(() -> q.machineComplete(calls.get(1)));
             loop.start();
             w1.start();
             w2.start();
             join(w1, w2, loop);
             assertEquals(2, reaped.size());
             assertTrue(reaped.containsAll(List.of(1L, 2L)), "each completion reaped once: " + reaped);
-            assertEquals(null, u.reap(carrier), "nothing left behind");
+            assertEquals(null, q.reap(carrier), "nothing left behind");
         });
     }
 

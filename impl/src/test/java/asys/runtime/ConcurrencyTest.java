@@ -105,7 +105,7 @@ class ConcurrencyTest {
         assertEquals(0, doubleRuns.get(), "an identity ran user code on two threads at once");
         assertEquals(0, rt.ownerViolations());
         assertEquals(0, uncaught.get());
-        AsysRuntime.Counters c = rt.counters();
+        Counters c = rt.counters();
         assertEquals(CALLS, c.quick() + c.inProgress() + c.eagain(), c.toString());
         assertTrue(c.hookFires() > 1000, "random blocking fired hooks: " + c);
         assertTrue(seenErrors.get() <= expectedErrors.get() && seenErrors.get() > 0, seenErrors + " errors");

@@ -47,7 +47,7 @@ class FaultTest {
     }
 
     private static void assertCountersAddUp(AsysRuntime rt, int calls) {
-        AsysRuntime.Counters c = rt.counters();
+        Counters c = rt.counters();
         assertEquals(calls, c.quick() + c.inProgress() + c.eagain(), "counters " + c);
         assertEquals(0, c.threadsAlive(), "threads left: " + c);
         assertEquals(0, rt.ownerViolations());

@@ -22,8 +22,8 @@ final class Harness implements AutoCloseable {
     final ConcurrentLinkedQueue<Throwable> uncaught = new ConcurrentLinkedQueue<>();
     final AsysRuntime rt;
 
-    Harness(Consumer<AsysRuntime.Builder> config) {
-        AsysRuntime.Builder b = AsysRuntime.builder().traceSink(TraceSink.to(trace))
+    Harness(Consumer<RuntimeBuilder> config) {
+        RuntimeBuilder b = AsysRuntime.builder().traceSink(TraceSink.to(trace))
                 .uncaughtErrorHandler((what, t) -> uncaught.add(new AssertionError(what, t)));
         config.accept(b);
         rt = b.build();

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,7 +31,7 @@ class RuntimeSurfaceTest {
             blocked.set(u.submit(() -> { Blocking.sleep(Duration.ofMillis(1)); return 2; }, r -> { }));
         });
         done(blocked.get());
-        AsysRuntime.Counters c = rt.counters();
+        Counters c = rt.counters();
         assertEquals(5, c.quick());
         assertEquals(1, c.inProgress());
         assertEquals(1, c.hookFires());
@@ -58,7 +57,7 @@ class RuntimeSurfaceTest {
             Harness.onLoop(u, () -> { });
             u.close();
             u.ended().orTimeout(10, TimeUnit.SECONDS).join();
-            AsysRuntime.Counters c = rt.counters();
+            Counters c = rt.counters();
             assertEquals(1, c.identitiesOpen(), "v is open, u has ended: " + c);
             assertEquals(1, c.quick(), "u's QUICK call counts after u ended: " + c);
             assertFalse(v.isClosed());
@@ -69,7 +68,7 @@ class RuntimeSurfaceTest {
     void countersCanBeReadFromATaskAndTheRuntimeStillClosesEveryThread() throws Exception {
         AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1).build();
         Identity u = rt.newIdentity("u");
-        CompletableFuture<AsysRuntime.Counters> inTask = new CompletableFuture<>();
+        CompletableFuture<Counters> inTask = new CompletableFuture<>();
         u.execute(() -> inTask.complete(rt.counters()));
         assertEquals(2, inTask.get(10, TimeUnit.SECONDS).threadsAlive());
         assertTrue(rt.close(Duration.ofSeconds(10)), "reading counters on a runtime thread leaves no lock held");
@@ -101,13 +100,18 @@ class RuntimeSurfaceTest {
     }
 
     @Test
-    void theBuilderChainsAndTheDefaultErrorHandlerPrintsToStandardError() throws Exception {
-        AsysRuntime.Builder b = AsysRuntime.builder();
+    void theBuilderChainsAndTheDefaultErrorHandlerLogsAnErrorThroughSystemLogger() throws Exception {
+        RuntimeBuilder b = AsysRuntime.builder();
         assertSame(b, b.spinBeforePark(Duration.ofNanos(5_000)));
         assertSame(b, b.lanes(1));
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("asys");   // System.Logger's default backend
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { records.add(r); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        jul.addHandler(h);
         try (AsysRuntime rt = b.build()) {
             Identity u = rt.newIdentity("u");
             CompletableFuture<Void> ran = new CompletableFuture<>();
@@ -115,11 +119,13 @@ class RuntimeSurfaceTest {
             u.execute(() -> ran.complete(null));
             ran.get(10, TimeUnit.SECONDS);
         } finally {
-            System.setErr(saved);
+            jul.removeHandler(h);
         }
-        String text = err.toString();
-        assertTrue(text.contains("asys: task on identity u threw"), text);
-        assertTrue(text.contains("boom in a task"), text);
+        assertEquals(1, records.size(), "one record: " + records);
+        java.util.logging.LogRecord r = records.get(0);
+        assertEquals(java.util.logging.Level.SEVERE, r.getLevel());
+        assertEquals("task on identity u threw", r.getMessage());
+        assertEquals("boom in a task", r.getThrown().getMessage());
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The stall watchdog: what holds a loop past the threshold is reported once, with its stack. */
 class StallWatchdogTest {
 
-    private final List<AsysRuntime.Stall> stalls = new CopyOnWriteArrayList<>();
+    private final List<Stall> stalls = new CopyOnWriteArrayList<>();
 
     private Harness harness(Duration threshold) {
         return new Harness(b -> b.spareCapacity(1).stallThreshold(threshold).onStall(stalls::add));
@@ -33,7 +33,7 @@ class StallWatchdogTest {
         while (System.nanoTime() < end) Thread.onSpinWait();
     }
 
-    private static boolean hasFrame(AsysRuntime.Stall s, String method) {
+    private static boolean hasFrame(Stall s, String method) {
         return Arrays.stream(s.stack()).anyMatch(f -> f.getMethodName().equals(method));
     }
 
@@ -44,7 +44,7 @@ class StallWatchdogTest {
             onLoop(u, () -> holdTheLoop(80));
             assertTrue(h.rt.close(Duration.ofSeconds(5)));
             assertEquals(1, stalls.size(), () -> "one stall, reported once: " + stalls);
-            AsysRuntime.Stall s = stalls.get(0);
+            Stall s = stalls.get(0);
             assertEquals("busy", s.identity());
             assertEquals("task", s.what());
             assertTrue(s.heldNanos() >= TimeUnit.MILLISECONDS.toNanos(5), "held at least the threshold: " + s.heldNanos());
@@ -170,6 +170,32 @@ class StallWatchdogTest {
                 .orElseThrow(() -> new AssertionError("no asys.Stall event in " + events.size() + " events"));
         assertEquals("jfr", e.getString("identity"));
         assertEquals("task", e.getString("what"));
+    }
+
+    @Test
+    void aHookFireIsRecordedAsAJfrEventNamingTheThreadTheSpareAndTheCall() throws Exception {
+        Path file = Files.createTempFile("asys-hookfire", ".jfr");
+        long[] callId = new long[1];
+        try (Recording r = new Recording()) {
+            r.enable("asys.HookFire");
+            r.start();
+            try (Harness h = harness(Duration.ZERO)) {
+                Identity u = h.rt.newIdentity("jfr");
+                java.util.concurrent.CompletableFuture<Outcome> done = new java.util.concurrent.CompletableFuture<>();
+                onLoop(u, () -> callId[0] = u.submit(() -> { Blocking.sleep(Duration.ofMillis(20)); return 1; },
+                        res -> done.complete(res.outcome())).id());
+                assertEquals(Outcome.IN_PROGRESS, done.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            r.stop();
+            r.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        Files.delete(file);
+        RecordedEvent e = events.stream().filter(ev -> ev.getEventType().getName().equals("asys.HookFire")).findFirst()
+                .orElseThrow(() -> new AssertionError("no asys.HookFire event in " + events.size() + " events"));
+        assertEquals(callId[0], e.getLong("call"));
+        assertEquals("Blocking", e.getString("site"));
+        assertTrue(e.getInt("thread") != e.getInt("spare"), "the blocked thread hands over to another");
     }
 
     private static boolean watchdogAlive() {

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ThreadStatesTest {
 
-    private static AsysRuntime runtime(boolean traced, Consumer<AsysRuntime.Builder> config) {
-        AsysRuntime.Builder b = AsysRuntime.builder();
+    private static AsysRuntime runtime(boolean traced, Consumer<RuntimeBuilder> config) {
+        RuntimeBuilder b = AsysRuntime.builder();
         if (traced) b.traceSink(TraceSink.to(Collections.synchronizedList(new ArrayList<>())));
         config.accept(b);
         return b.build();

@@ -199,7 +199,7 @@ class TraceEventsTest {
     @Test
     void callIdsAreUniqueAndIncreasePerIdentityWithTracingOnOrOff() {
         for (boolean traced : new boolean[] {true, false}) {
-            AsysRuntime.Builder b = AsysRuntime.builder();
+            RuntimeBuilder b = AsysRuntime.builder();
             if (traced) b.traceSink(line -> { });
             try (AsysRuntime rt = b.build()) {
                 Identity u = rt.newIdentity("u"), v = rt.newIdentity("v");
@@ -220,11 +220,19 @@ class TraceEventsTest {
     }
 
     @Test
+    void anEventGivenMoreOrFewerValuesThanItsActionHasFieldsIsRefusedNamingTheFields() {
+        Tracer t = new Tracer(line -> { });
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> t.emit(TraceAction.Reap, 1, 2));
+        assertTrue(e.getMessage().contains("Reap has fields [thread, identity, call], given 2 values"), e.getMessage());
+    }
+
+    @Test
     void aWriterSinkGetsOneEscapedJsonLinePerEvent() {
         StringWriter out = new StringWriter();
         Tracer t = new Tracer(TraceSink.to(out));
-        t.emit("Submit", "thread", 1, "flags", "a\"b\\c\n\u0001 \u001f~", "spare", null);
-        t.emitRaw("Layout", "\"format\":1");
+        t.emit(TraceAction.Submit, 1, null, null, null, "a\"b\\c\n\u0001 \u001f~", null, null, null);
+        t.layout(1, 1, 2, 1, List.of(), List.of());
         String[] lines = out.toString().split("\n");
         assertEquals(2, lines.length);
         assertTrue(lines[0].contains("\"flags\":\"a\\\"b\\\\c\\u000a\\u0001 \\u001f~\""), lines[0]);

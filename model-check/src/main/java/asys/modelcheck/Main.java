@@ -20,6 +20,7 @@ public final class Main {
     static final String USAGE = """
             usage: Main --suite FILE [--spec DIR] [--configs DIR] [--out DIR] [--tla2tools JAR]
                         [--module NAME] [--only NAME[,NAME...]] [--workers N|auto] [--distributed N]
+                        [--reuse DIR]
               --suite      rows 'name config fault expectation' (see model-check/*.suite)
               --spec       directory of the .tla modules (default: spec)
               --configs    directory of the .cfg files (default: model-check)
@@ -29,6 +30,8 @@ public final class Main {
               --module     the root module TLC checks (default: MCAsys)
               --only       run only these rows
               --workers    TLC worker threads (default: auto)
+              --reuse      take a row's result from DIR/<row> (an earlier --out) when that run
+                           checked the same spec, config, Fault and expectation with the same TLC
               --distributed  run each row with TLC's distributed mode: a TLCServer and N
                            TLCWorker processes on this machine (loopback); each row's config
                            then checks exactly one property (the server does not name it)""";
@@ -53,6 +56,7 @@ public final class Main {
         Path outDir = Path.of("model-check", "target", "tlc");
         Path jar = Path.of("model-check", "target", "lib", "tla2tools.jar");
         String module = "MCAsys", workers = "auto";
+        Path reuse = null;
         int distributed = 0;
         Set<String> only = null;
         for (int i = 0; i < args.length; i++) {
@@ -69,6 +73,7 @@ public final class Main {
                 case "--module" -> module = v;
                 case "--only" -> only = Set.of(v.split(","));
                 case "--workers" -> workers = v;
+                case "--reuse" -> reuse = Path.of(v);
                 case "--distributed" -> {
                     try {
                         distributed = Integer.parseInt(v);
@@ -144,12 +149,19 @@ public final class Main {
         out.println(header());
         List<Outcome> outcomes = new ArrayList<>();
         List<java.util.Map<String, Long>> coverage = new ArrayList<>();
+        int reusedRows = 0;
         for (int i = 0; i < rows.size(); i++) {
             Suite.Row r = rows.get(i);
             Path dir = outDir.resolve(r.name());
-            TlcRun run = distributed > 0 ? runDistributed(r, derived.get(i), spec, dir, jar, module, distributed, err)
-                    : runTlc(r, derived.get(i), spec, dir, jar, module, workers,
-                             covered.get(i) ? COVERAGE_FLAGS : List.of(), err);
+            List<String> extra = covered.get(i) ? COVERAGE_FLAGS : List.of();
+            String key = distributed > 0 ? null : Reuse.key(spec, module, derived.get(i).text(), r, extra, jar);
+            TlcRun run = key == null || reuse == null ? null : Reuse.find(reuse.resolve(r.name()), key);
+            boolean reused = run != null;
+            if (run == null) {
+                run = distributed > 0 ? runDistributed(r, derived.get(i), spec, dir, jar, module, distributed, err)
+                        : runTlc(r, derived.get(i), spec, dir, jar, module, workers, extra, err);
+                if (key != null) Reuse.record(dir, key, run);
+            }
             if (covered.get(i) && run.output.verdict() == TlcOutput.Verdict.PASSED) coverage.add(run.coverage);
             Outcome o = Outcome.judge(r, run.output, run.seconds, dir.toString(), unnamed.get(i));
             if (distributed > 0 && o.asExpected() && run.output.verdict() == TlcOutput.Verdict.UNNAMED_VIOLATION) {
@@ -162,6 +174,10 @@ public final class Main {
                 o = new Outcome(r, plain.output, run.seconds + plain.seconds, confirmed.asExpected(), confirmed.asExpected()
                         ? confirmed.result() + " (distributed; counterexample from plain TLC)"
                         : "distributed: a counterexample; plain TLC: " + confirmed.result(), confirmDir.toString());
+            }
+            if (reused) {
+                o = new Outcome(r, o.output(), o.seconds(), o.asExpected(), o.result() + " (" + REUSED + ")", reuse.resolve(r.name()).toString());
+                reusedRows++;
             }
             outcomes.add(o);
             out.println(row(o));
@@ -201,10 +217,17 @@ public final class Main {
         long failed = outcomes.stream().filter(o -> !o.asExpected()).count();
         long states = outcomes.stream().mapToLong(o -> Math.max(0, o.output().distinctStates())).sum();
         out.println();
+        if (reusedRows > 0) {
+            out.printf("model-check: %d of %d runs reused from %s (the same spec, config, Fault and expectation, checked by the same TLC)%n",
+                    reusedRows, outcomes.size(), reuse);
+        }
         out.printf("check: %d passed, %d variants rejected as expected, %d failed; %d distinct states in %.0f s%n",
                 passed, rejected, failed, states, total);
         return failed == 0 && !coverageFailed ? 0 : 1;
     }
+
+    /** What a reused row's result says. */
+    static final String REUSED = "reused";
 
     /** TLC's action coverage, reported once at the end (the interval, in minutes, is never reached). */
     static final List<String> COVERAGE_FLAGS = List.of("-coverage", "100000");
@@ -265,17 +288,17 @@ public final class Main {
         String cfgName = r.name() + ".cfg";
         TlcProcess.prepare(dir, spec, List.<String[]>of(new String[] {cfgName, cfg.text()}));
         TlcProcess.Result res = DistributedTlc.run(dir, cfgName, module, jar, workers, r.name(), err);
-        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds(), java.util.Map.of());
+        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds(), java.util.Map.of(), res.exitCode());
     }
 
-    record TlcRun(TlcOutput output, double seconds, java.util.Map<String, Long> coverage) {}
+    record TlcRun(TlcOutput output, double seconds, java.util.Map<String, Long> coverage, int exitCode) {}
 
     static TlcRun runTlc(Suite.Row r, ModelConfig cfg, Path spec, Path dir, Path jar, String module,
                          String workers, List<String> extra, PrintStream err) throws IOException {
         String cfgName = r.name() + ".cfg";
         TlcProcess.prepare(dir, spec, List.<String[]>of(new String[] {cfgName, cfg.text()}));
         TlcProcess.Result res = TlcProcess.run(dir, cfgName, module, jar, workers, extra, r.name(), err);
-        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds(), Coverage.parse(res.output()));
+        return new TlcRun(TlcOutput.parse(res.output(), res.exitCode()), res.seconds(), Coverage.parse(res.output()), res.exitCode());
     }
 
     static String header() {

@@ -11,6 +11,8 @@ import java.util.List;
  * expectation is {@code pass}, {@code reject <Property>} (a broken variant, rejected by exactly
  * that invariant or property) or {@code reach <Witness>} (the healthy spec reaches the situation:
  * TLC must find the witness's {@code Unreached_...} invariant false). {@code #} starts a comment.
+ * A line {@code include FILE} reads the rows of another suite file (relative to this one's
+ * directory) in its place, so that suites share their common rows.
  */
 public final class Suite {
 
@@ -33,10 +35,17 @@ public final class Suite {
 
     public static List<Row> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("suite file not found: " + file);
-        return parse(file.toString(), Files.readString(file));
+        return parse(file.toString(), Files.readString(file), file.toAbsolutePath().getParent(), new ArrayList<>());
     }
 
     public static List<Row> parse(String fileName, String text) {
+        return parse(fileName, text, null, new ArrayList<>());
+    }
+
+    /** {@code including}: the files being read, outermost first (an include cycle is an error). */
+    private static List<Row> parse(String fileName, String text, Path dir, List<String> including) {
+        if (including.contains(fileName)) throw new IllegalArgumentException(fileName + ": included by itself (" + including + ")");
+        including.add(fileName);
         List<Row> rows = new ArrayList<>();
         String[] lines = text.split("\\R");
         for (int i = 0; i < lines.length; i++) {
@@ -47,6 +56,25 @@ public final class Suite {
             String[] f = line.strip().split("\\s+");
             if (f[0].equals(Coverage.DIRECTIVE)) continue;   // the coverage gate's line: see Coverage
             String where = fileName + ":" + (i + 1) + ": ";
+            if (f[0].equals("include")) {
+                if (f.length != 2) throw new IllegalArgumentException(where + "'include' takes one suite file");
+                if (dir == null) throw new IllegalArgumentException(where + "'include' needs the suite read from a file");
+                Path other = dir.resolve(f[1]);
+                if (!Files.isRegularFile(other)) throw new IllegalArgumentException(where + "included suite not found: " + other);
+                List<Row> included;
+                try {
+                    included = parse(other.toString(), Files.readString(other), other.getParent(), including);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(where + "cannot read " + other + ": " + e.getMessage(), e);
+                }
+                for (Row r : included) {
+                    for (Row q : rows) {
+                        if (q.name().equals(r.name())) throw new IllegalArgumentException(where + "duplicate name '" + r.name() + "' (from " + other + ")");
+                    }
+                    rows.add(r);
+                }
+                continue;
+            }
             if (f.length < 4) {
                 throw new IllegalArgumentException(where + "expected 'name config fault expectation', got '" + line.strip() + "'");
             }
@@ -71,6 +99,7 @@ public final class Suite {
             }
             rows.add(new Row(f[0], f[1], f[2], kind, property, i + 1));
         }
+        including.remove(including.size() - 1);
         if (rows.isEmpty()) throw new IllegalArgumentException(fileName + ": no runs listed");
         return rows;
     }

@@ -1,5 +1,7 @@
 package asys.modelcheck;
 
+import asys.runtime.TraceAction;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,30 +33,14 @@ public final class TraceValidator {
     /** The newest trace format this validator reads (the Layout event's {@code format}). */
     public static final int FORMAT = 1;
 
-    static final Set<String> ACTIONS = Set.of("Submit", "Allocate", "CompleteInline", "WouldBlock", "HookFire",
-            "ReturnToUser", "WorkerWake", "WorkerBlock", "WorkerFinish", "MachineComplete", "Await",
-            "AwaitInterrupted", "Reap", "AllocateFails", "Close", "CloseRuntime", "PoolExit", "IdentityEnd");
+    static final Set<String> ACTIONS = actions();
 
-    /** The fields each action needs (the trace spec reads them). */
-    static final Map<String, List<String>> REQUIRED = Map.ofEntries(
-            Map.entry("Submit", List.of("thread", "call", "flags")),
-            Map.entry("Allocate", List.of("thread", "call")),
-            Map.entry("CompleteInline", List.of("thread", "call")),
-            Map.entry("WouldBlock", List.of("thread", "call")),
-            Map.entry("HookFire", List.of("thread", "spare", "call")),
-            Map.entry("ReturnToUser", List.of("thread")),
-            Map.entry("WorkerWake", List.of("thread")),
-            Map.entry("WorkerBlock", List.of("thread")),
-            Map.entry("WorkerFinish", List.of("thread", "call")),
-            Map.entry("MachineComplete", List.of("call")),
-            Map.entry("Await", List.of("thread")),
-            Map.entry("AwaitInterrupted", List.of("thread")),
-            Map.entry("Reap", List.of("thread", "call")),
-            Map.entry("AllocateFails", List.of("thread", "call")),
-            Map.entry("Close", List.of("identity")),
-            Map.entry("CloseRuntime", List.of()),
-            Map.entry("PoolExit", List.of("thread")),
-            Map.entry("IdentityEnd", List.of("thread", "identity")));
+    /** The spec actions of the runtime's trace format ({@link TraceAction}: every action but Layout). */
+    private static Set<String> actions() {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (TraceAction a : TraceAction.values()) if (a.isSpecAction()) names.add(a.name());
+        return java.util.Collections.unmodifiableSet(names);
+    }
 
     /** One trace file, read and checked for form. */
     public record Trace(Path file, Map<String, Object> layout, List<Map<String, Object>> events, List<Integer> lines) {
@@ -116,7 +102,7 @@ public final class TraceValidator {
             }
             if (a.equals("Layout")) throw new IllegalArgumentException(where + "a second Layout event");
             if (!ACTIONS.contains(a)) throw new IllegalArgumentException(where + "unknown action \"" + a + "\"");
-            for (String f : REQUIRED.get(a)) {
+            for (String f : TraceAction.valueOf(a).required()) {
                 if (!ev.containsKey(f)) throw new IllegalArgumentException(where + a + " event lacks \"" + f + "\"");
             }
             events.add(ev);
@@ -196,7 +182,7 @@ public final class TraceValidator {
                 List<String> jvm = new ArrayList<>(TRACE_JVM);
                 jvm.add("-D" + TRACE_FILES_PROPERTY + "=" + dir.resolve(TRACE_LIST).toAbsolutePath());
                 runs.put(g.getKey(), pool.submit(() -> TlcProcess.run(dir, "AsysTrace.cfg", "AsysTrace",
-                        List.of(jar, ownClasses()), jvm, TLC_WORKERS, List.of("-deadlock"), "trace " + g.getKey(), err)));
+                        List.of(jar, ownClasses(), classesOf(TraceAction.class)), jvm, TLC_WORKERS, List.of("-deadlock"), "trace " + g.getKey(), err)));
             }
             Map<String, TlcProcess.Result> results = new LinkedHashMap<>();
             for (Map.Entry<String, java.util.concurrent.Future<TlcProcess.Result>> r : runs.entrySet()) {
@@ -226,11 +212,14 @@ public final class TraceValidator {
     static final List<String> TRACE_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     /** Where this class was loaded from (a classes directory or a jar): TLC needs {@link TraceData}. */
-    static Path ownClasses() {
+    static Path ownClasses() { return classesOf(TraceValidator.class); }
+
+    /** Where {@code c} was loaded from: TLC needs the trace format's {@link TraceAction} too. */
+    static Path classesOf(Class<?> c) {
         try {
-            return Path.of(TraceValidator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("cannot locate the classes of " + TraceValidator.class.getName(), e);
+            throw new IllegalStateException("cannot locate the classes of " + c.getName(), e);
         }
     }
 

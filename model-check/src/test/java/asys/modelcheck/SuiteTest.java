@@ -118,9 +118,25 @@ class SuiteTest {
     }
 
     @Test
+    void anIncludedSuitesRowsStandInItsPlaceAndACycleOrAClashIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("shared.suite"), "v MCAsys_small.cfg QuickPosts reject CompletionOnce\n");
+        Files.writeString(dir.resolve("a.suite"), "p MCAsys.cfg - pass\ninclude shared.suite\nw MCAsys_witness.cfg - reach Unreached_X\n");
+        assertEquals(List.of("p", "v", "w"), Suite.read(dir.resolve("a.suite")).stream().map(Suite.Row::name).toList());
+        Files.writeString(dir.resolve("b.suite"), "v MCAsys.cfg - pass\ninclude shared.suite\n");
+        var clash = assertThrows(IllegalArgumentException.class, () -> Suite.read(dir.resolve("b.suite")));
+        assertTrue(clash.getMessage().contains("duplicate name 'v'"), clash.getMessage());
+        Files.writeString(dir.resolve("c.suite"), "include c.suite\n");
+        var cycle = assertThrows(IllegalArgumentException.class, () -> Suite.read(dir.resolve("c.suite")));
+        assertTrue(cycle.getMessage().contains("included by itself"), cycle.getMessage());
+        Files.writeString(dir.resolve("d.suite"), "include missing.suite\n");
+        var missing = assertThrows(IllegalArgumentException.class, () -> Suite.read(dir.resolve("d.suite")));
+        assertTrue(missing.getMessage().contains("included suite not found"), missing.getMessage());
+    }
+
+    @Test
     void theShippedSuitesParseAndNameExistingConfigs() throws IOException {
         Path dir = Path.of("..", "model-check").toAbsolutePath().normalize();
-        for (String s : List.of("check.suite", "test.suite", "full.suite", "distributed.suite", "distributed-control.suite")) {
+        for (String s : List.of("check.suite", "test.suite", "variants.suite", "full.suite", "distributed.suite", "distributed-control.suite")) {
             for (Suite.Row r : Suite.read(dir.resolve(s))) {
                 Path cfg = dir.resolve(r.config());
                 assertTrue(Files.isRegularFile(cfg), s + " names missing " + cfg);

@@ -1,6 +1,7 @@
 package asys.conformance;
 
 import asys.runtime.AsysRuntime;
+import asys.runtime.Counters;
 import asys.runtime.Blocking;
 import asys.runtime.CallFlags;
 import asys.runtime.CallHandle;
@@ -140,7 +141,7 @@ public final class Stress {
             if (c == 0) lost++;
             else if (c > 1) doubled++;
         }
-        AsysRuntime.Counters k = rt.counters();
+        Counters k = rt.counters();
         if (k.quick() + k.inProgress() + k.eagain() != n) {
             problems.add("counters: quick " + k.quick() + " + in progress " + k.inProgress() + " + eagain " + k.eagain() + " != " + n + " calls");
         }

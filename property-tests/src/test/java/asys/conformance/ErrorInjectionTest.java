@@ -35,7 +35,7 @@ class ErrorInjectionTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dasys.inject=" + ErrorInjector.class.getName(), "-Dasys.fault=" + fault,
                 "-Dasys.runner.outcomeMs=" + outcomeMs, "-Dasys.runner.reachMs=" + outcomeMs,
-                "-cp", System.getProperty("java.class.path"), ErrorInjectionMain.class.getName(),
+                "-cp", Conformance.faultClassPath(), ErrorInjectionMain.class.getName(),
                 dir.toString(), String.valueOf(SEED), String.valueOf(perCase)));
         if (points != null) cmd.add(points);
         Files.createDirectories(Conformance.TARGET);

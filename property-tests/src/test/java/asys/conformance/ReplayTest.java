@@ -41,6 +41,29 @@ class ReplayTest {
         assertEquals(List.of(), mismatches);
     }
 
+    /**
+     * Replay has teeth: the same behaviours, replayed on the runtime's fault build with QuickPosts
+     * switched on (a QUICK call is posted too), report mismatches.
+     */
+    @Test
+    void replayOnARuntimeThatPostsQuickCallsReportsMismatches() throws Exception {
+        Path dir = Conformance.TARGET.resolve("replay-teeth");
+        Path out = dir.resolve("behaviours");
+        runTlc(dir, "MCAsys_replay.cfg", "-simulate", "num=20,file=" + out.resolve("beh").toAbsolutePath(),
+                "-depth", String.valueOf(DEPTH), "-seed", String.valueOf(SEED));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dasys.fault=QuickPosts", "-cp", Conformance.faultClassPath(), ReplayMain.class.getName(),
+                out.toString(), "1", "1", "4", "2").redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the replay JVM did not finish");
+        assertEquals(0, p.exitValue(), printed);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay: (\\d+) behaviours, \\d+ steps, (\\d+) mismatches").matcher(printed);
+        assertTrue(m.find(), printed);
+        assertTrue(Integer.parseInt(m.group(1)) >= 10, printed);
+        assertTrue(Integer.parseInt(m.group(2)) > 0, "QuickPosts must be caught by replay: " + printed);
+        System.out.println("replay: teeth QuickPosts: " + m.group(2) + " mismatches in " + m.group(1) + " behaviours");
+    }
+
     /** Depth of the exhaustive replay (8: 4,448 behaviours); -Dasys.replay.depth=N to change it. */
     static final int EXHAUSTIVE_DEPTH = Integer.getInteger("asys.replay.depth", 8);
 

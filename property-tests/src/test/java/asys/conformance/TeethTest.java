@@ -37,7 +37,7 @@ class TeethTest {
         Path dir = Conformance.TARGET.resolve("teeth").resolve(fault + (raw == null ? "" : "-raw"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dasys.fault=" + fault, "-Dasys.runner.outcomeMs=2000", "-Dasys.runner.reachMs=2000",
-                "-cp", System.getProperty("java.class.path"), CorpusMain.class.getName(),
+                "-cp", Conformance.faultClassPath(), CorpusMain.class.getName(),
                 dir.toString(), String.valueOf(SEED), String.valueOf(WORKLOADS)));
         if (raw != null) cmd.add("raw");   // calls block in the plain JDK: only the automatic hook sees them
         Process p = new ProcessBuilder(cmd).inheritIO().start();

@@ -1,0 +1,54 @@
+package asys.runtime;
+
+import java.util.Set;
+
+/**
+ * The fault build's switches: deliberate mistakes, for the conformance suite's teeth. Each (but
+ * one, see {@link #POST_NOT_FAILURE_ATOMIC}) is the twin of a broken variant of the spec (the same
+ * name as the spec's constant Fault) and must be caught by trace validation or by a property.
+ * Chosen with {@code -Dasys.fault=NAME}. This class is not in the production jar: the build
+ * compiles the runtime again with it in place of the production {@code Fault} (whose switches
+ * are constants, all off) into {@code impl/target/fault-classes}, the class path the teeth tests
+ * give the JVMs they start.
+ */
+final class Fault {
+
+    static final Set<String> NAMES = Set.of("none", "NoHookCheck", "HookKeptOnFastPath", "QuickPosts",
+            "AwaitNotAtomic", "PoolBeforePost", "HookKeptAtFire", "PostNotFailureAtomic");
+
+    static final String NAME = System.getProperty("asys.fault", "none");
+
+    static {
+        if (!NAMES.contains(NAME)) {
+            throw new IllegalArgumentException("-Dasys.fault=" + NAME + " is not one of " + NAMES);
+        }
+    }
+
+    /** The finishing thread does not check its hook: a worker takes the inline return path. */
+    static final boolean NO_HOOK_CHECK = NAME.equals("NoHookCheck");
+    /** CompleteInline leaves the hook set. */
+    static final boolean HOOK_KEPT_ON_FAST_PATH = NAME.equals("HookKeptOnFastPath");
+    /** A QUICK call's completion is also posted. */
+    static final boolean QUICK_POSTS = NAME.equals("QuickPosts");
+    /** Await checks the queue, lets go of its lock, then sleeps without checking again. */
+    static final boolean AWAIT_NOT_ATOMIC = NAME.equals("AwaitNotAtomic");
+    /** HookFire does not clear the hook: the worker's next block fires it again. */
+    static final boolean HOOK_KEPT_AT_FIRE = NAME.equals("HookKeptAtFire");
+    /** A post whose step fails partway is neither undone nor completed: the error escapes and the
+     *  completion is lost. The spec has no failing steps, so this one has no twin there: the
+     *  error-injection test's ledger is what must catch it. */
+    static final boolean POST_NOT_FAILURE_ATOMIC = NAME.equals("PostNotFailureAtomic");
+    /** The worker goes back to its pool before it posts its completion. */
+    static final boolean POOL_BEFORE_POST = NAME.equals("PoolBeforePost");
+
+    private Fault() {}
+
+    /** Widens a faulty window so that a test meets it (fault builds only). */
+    static void pause() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package asys.runtime;
+
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The spec's steps of one call, on its identity's loop: {@link #submit}, {@link #allocate} or
+ * {@link #allocateFails}, the call's body on the caller's stack, then one of
+ * {@link #completeInline}, {@link #wouldBlock} or (the hook fired in the body:
+ * {@link KThread#hookFire}) {@link #workerFinish}; a state machine left running ends in
+ * {@link #machineComplete}.
+ *
+ * <p>A call's states, as its {@link CallRecord} holds them:
+ * <pre>
+ *   PENDING --Submit: over the limit, or ATOMIC with no spare---------------------> EAGAIN
+ *   PENDING --Submit: spare reserved (or Allocate gives one)--> running inline
+ *   running inline --CompleteInline--> QUICK            (no completion is ever posted)
+ *   running inline --WouldBlock------> EAGAIN (NONBLOCK) or IN_PROGRESS (a state machine runs on)
+ *   running inline --HookFire--------> IN_PROGRESS      (the caller's thread is a worker now)
+ *   IN_PROGRESS --WorkerFinish or MachineComplete: its one completion posted--> Reap --> delivered
+ * </pre>
+ * Every path ends in the handler running once on the loop. Each step is failure atomic: a step
+ * whose own code fails (an {@code Error}, a trace sink that throws) is undone or completed, and the
+ * failure is reported (see {@link Inject}).
+ */
+final class CallSteps {
+
+    private CallSteps() {}
+
+    /** Submit found the pool empty: the call goes to the allocator. */
+    private static final KThread TO_ALLOCATOR = null;
+
+    /**
+     * Runs x on {@code me}, which carries u: Submit, the call's body inline, then submit's single
+     * return path. Returns false when {@code me} finished the call as a kernel-only worker (the
+     * hook had fired): the identity is carried by another thread now, and {@code me} must leave
+     * the loop.
+     */
+    static <T> boolean run(Identity u, KThread me, CallRecord<T> x) {
+        AsysRuntime rt = u.runtime;
+        KThread s;
+        try {
+            s = Tracer.step(rt.tracer, CallSteps::submit, u, me, x, null);
+        } catch (Throwable t) {
+            // Submit undid itself (the call not accepted, any spare back in its pool): the call
+            // fails with t, as EAGAIN, which says it did not run.
+            if (x.outcome() == Outcome.PENDING) x.decide(Outcome.EAGAIN, EagainReason.RUNTIME_ERROR);
+            rt.reporter.stepFailed("Submit", "call " + x.id + " gets EAGAIN (RUNTIME_ERROR) with the error", t);
+            eagain(u, me, x, x.eagainReason() == EagainReason.RUNTIME_ERROR ? t : null);
+            return true;
+        }
+        if (x.outcome() == Outcome.EAGAIN) {
+            eagain(u, me, x, null);
+            return true;
+        }
+        if (s == TO_ALLOCATOR) {
+            s = allocate(u, me, x);
+            if (s == null) {
+                eagain(u, me, x, null);
+                return true;
+            }
+        }
+        me.spare = s;                        // the hook is set
+        me.wouldBlockSignalled = false;
+        me.blockDepth = 0;
+
+        // The call's body, on this stack.
+        T value = null;
+        Throwable error = null;
+        CompletionStage<T> stage = null;
+        me.inBody = true;
+        try {
+            if (x.call != null) value = x.call.run();
+            else stage = Objects.requireNonNull(x.stageCall.start(), "a StageCall returned null instead of a stage");
+        } catch (WouldBlockSignal signal) {
+            // NONBLOCK: handled below from me.wouldBlockSignalled
+        } catch (Throwable t) {
+            error = t;
+        } finally {
+            me.inBody = false;
+            // A call's interrupt (and context class loader) is its own: it must not reach the next
+            // call, task or handler this thread runs (as ThreadPoolExecutor clears it between tasks).
+            me.resetThreadState();
+        }
+
+        // Submit's return path: the hook check tells the original caller from a worker.
+        if (me.spare != null || Fault.NO_HOOK_CHECK) {
+            boolean running = stage != null && !stage.toCompletableFuture().isDone();
+            if (me.wouldBlockSignalled || (running && x.nonblock())) wouldBlock(u, me, x, null);
+            else if (running) wouldBlock(u, me, x, stage);
+            else completeInline(u, me, x, stage, value, error);
+            return true;
+        }
+        workerFinish(u, me, x, stage, value, error);
+        return false;
+    }
+
+    /** x ends with EAGAIN without having run: its handler runs now. */
+    private static void eagain(Identity u, KThread me, CallRecord<?> x, Throwable error) {
+        u.runtime.counters.eagain.increment();
+        x.finish(null, error);
+        deliver(u, me, x);
+    }
+
+    /**
+     * The Submit step: over the limit, EAGAIN at once (SubmitOverLimit); else take a spare from
+     * this lane's pool (SubmitReserves); pool empty: ATOMIC gets EAGAIN at once
+     * (SubmitAtomicNoSpare), others enter the call and go to the allocator (SubmitToAllocator:
+     * returns {@link #TO_ALLOCATOR}). A failure undoes it.
+     */
+    private static KThread submit(Identity u, KThread me, CallRecord<?> x, Object unused, Tracer tr) {
+        if (u.inFlight >= u.runtime.inFlightLimit) {
+            x.decide(Outcome.EAGAIN, EagainReason.LIMIT);
+            if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), null, "EAGAIN", "LIMIT");
+            return null;
+        }
+        KThread s = u.lane.take();
+        if (s == null && x.atomic()) {
+            x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
+            if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), null, "EAGAIN", "NO_SPARE");
+            return null;
+        }
+        u.inFlight++;
+        me.state(KThread.State.IN_CALL);
+        me.current = x;
+        if (s != null) s.state(KThread.State.RESERVED);
+        try {
+            Inject.at(Inject.Point.Submit);
+            if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), s == null ? null : s.id, null, null);
+        } catch (Throwable t) {
+            u.inFlight--;                     // undone: as before the step
+            me.state(KThread.State.USER);
+            me.current = null;
+            if (s != null) u.runtime.threads.release(s);
+            throw t;
+        }
+        return s;
+    }
+
+    /** The Allocate step: a new thread from the supply becomes the spare (AllocateGives), the
+     *  supply is exhausted (AllocateExhausted: EAGAIN), or starting one fails (AllocateFails). The
+     *  supply's state and the event change together. */
+    private static KThread allocate(Identity u, KThread me, CallRecord<?> x) {
+        return Tracer.step(u.runtime.tracer, CallSteps::allocate, u, me, x, null);
+    }
+
+    private static KThread allocate(Identity u, KThread me, CallRecord<?> x, Object unused, Tracer tr) {
+        ThreadSupply.Allocation a;
+        try {
+            a = u.runtime.threads.allocateSpare(u.lane);   // a failed start is undone there
+        } catch (Throwable t) {
+            u.runtime.reporter.stepFailed("Allocate", "call " + x.id + " gets EAGAIN (NO_SPARE)", t);
+            a = new ThreadSupply.Allocation(null, false);
+        }
+        KThread fresh = a.spare();
+        if (fresh == null && !a.exhausted()) return allocateFails(u, me, x, tr);
+        if (fresh == null) {
+            noSpare(u, me, x);
+            if (tr != null) tr.emit(TraceAction.Allocate, me.id, x.id, null, "EAGAIN", "NO_SPARE");
+            return null;
+        }
+        try {
+            if (tr != null) tr.emit(TraceAction.Allocate, me.id, x.id, fresh.id, null, null);
+        } catch (Throwable t) {
+            u.runtime.reporter.stepFailed("Allocate", "call " + x.id + " has spare " + fresh.id + " all the same", t);
+        }
+        return fresh;
+    }
+
+    /** AllocateFails: starting a thread failed with the supply not exhausted; the call gets EAGAIN. */
+    private static KThread allocateFails(Identity u, KThread me, CallRecord<?> x, Tracer tr) {
+        noSpare(u, me, x);
+        if (tr != null) tr.emit(TraceAction.AllocateFails, me.id, x.id, "EAGAIN", "NO_SPARE");
+        return null;
+    }
+
+    /** The call leaves Submit with EAGAIN (NO_SPARE): as before it entered. */
+    private static void noSpare(Identity u, KThread me, CallRecord<?> x) {
+        x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
+        u.inFlight--;
+        me.state(KThread.State.USER);
+        me.current = null;
+    }
+
+    /** CompleteInline: the call returned on its caller's stack: QUICK, its handler runs now, and no
+     *  completion is ever posted. A state machine already done counts: its result is the call's. */
+    private static <T> void completeInline(Identity u, KThread me, CallRecord<T> x, CompletionStage<T> stage, T value, Throwable error) {
+        if (stage != null) {
+            try {
+                value = stage.toCompletableFuture().join();
+            } catch (Throwable t) {
+                error = unwrap(t);
+            }
+        }
+        leaveCall(u, me, x, null);   // the step's event first, then its effect on x
+        if (Fault.QUICK_POSTS) {
+            u.completions.callWentAsync();
+            u.completions.machineComplete(x);
+        }
+        x.decide(Outcome.QUICK, null);
+        u.countQuick();
+        x.finish(value, error);
+        u.inFlight--;
+        deliver(u, me, x);
+    }
+
+    /** WouldBlock: NONBLOCK would block (EAGAIN, {@code running} null), or a state machine runs
+     *  on (IN_PROGRESS: MachineComplete posts its completion when it is done). */
+    private static <T> void wouldBlock(Identity u, KThread me, CallRecord<T> x, CompletionStage<T> running) {
+        if (running == null) {
+            leaveCall(u, me, x, Outcome.EAGAIN);
+            x.decide(Outcome.EAGAIN, EagainReason.WOULD_BLOCK);
+            u.runtime.counters.eagain.increment();
+            x.finish(null, null);
+            u.inFlight--;
+            deliver(u, me, x);
+        } else {
+            leaveCall(u, me, x, Outcome.IN_PROGRESS);
+            x.decide(Outcome.IN_PROGRESS, null);
+            u.completions.callWentAsync();
+            u.runtime.counters.inProgress.increment();
+            running.whenComplete((v, e) -> machineComplete(x, v, unwrap(e)));
+        }
+    }
+
+    /** MachineComplete: the state machine of x is done; its completion is posted. */
+    static <T> void machineComplete(CallRecord<T> x, T value, Throwable error) {
+        x.finish(value, error);
+        x.identity.completions.machineComplete(x);
+    }
+
+    /** WorkerFinish: the hook fired, so {@code me} is a kernel-only worker now; it posts x's
+     *  completion and goes back to its pool in the same step. */
+    private static <T> void workerFinish(Identity u, KThread me, CallRecord<T> x, CompletionStage<T> stage, T value, Throwable error) {
+        if (stage != null) {
+            Blocking.StageResult<T> done = Blocking.awaitStage(stage);
+            value = done.value();
+            error = done.error();
+        }
+        x.finish(value, error);
+        me.current = null;
+        u.completions.workerFinish(x, me);
+    }
+
+    /**
+     * CompleteInline's (outcome null) or WouldBlock's part of the step shared by both: the caller
+     * leaves its call on its own stack. Clear the hook; the spare goes back to the pool, or exits
+     * when the pool is full; both in one step with the event. A failure completes the step.
+     */
+    private static void leaveCall(Identity u, KThread me, CallRecord<?> x, Outcome outcome) {
+        KThread s = me.spare;
+        if (!(Fault.HOOK_KEPT_ON_FAST_PATH && outcome == null)) me.spare = null;   // the hook is cleared
+        me.state(KThread.State.USER);
+        me.current = null;
+        ThreadSupply threads = u.runtime.threads;
+        Throwable failed;
+        try {
+            Inject.at(outcome == null ? Inject.Point.CompleteInline : Inject.Point.WouldBlock);
+            failed = Tracer.step(u.runtime.tracer, CallSteps::giveBackSpare, me, s, x, outcome);
+        } catch (Throwable t) {
+            if (s != null) threads.release(s);   // the step did not run: completed here
+            failed = t;
+        }
+        if (failed != null) {
+            u.runtime.reporter.stepFailed(outcome == null ? "CompleteInline" : "WouldBlock",
+                    "call " + x.id + " ends on its caller's stack all the same", failed);
+        }
+        if (s != null) threads.exitIfClosing(s);   // PoolExit, once the runtime is closing
+    }
+
+    /** The spare back in its pool, then the event. Returns what writing the event threw (the step
+     *  completed all the same), or null. */
+    private static Throwable giveBackSpare(KThread me, KThread s, CallRecord<?> x, Outcome outcome, Tracer tr) {
+        if (s != null) me.runtime.threads.release(s);
+        if (tr == null) return null;
+        try {
+            tr.emit(outcome == null ? TraceAction.CompleteInline : TraceAction.WouldBlock, me.id, x.id,
+                    s == null ? null : s.id, outcome == null ? null : outcome.name(), me.spare != null);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    /** Deliver: x's handler runs once, on its loop; what it throws goes to the uncaught-error handler. */
+    static <T> void deliver(Identity u, KThread me, CallRecord<T> x) {
+        if (x.handlerRan) throw new IllegalStateException("handler of call " + x.id + " would run twice");
+        x.handlerRan = true;
+        try {
+            try {
+                Inject.at(Inject.Point.Deliver);
+                u.checkOwner(me);
+            } catch (Throwable t) {
+                u.runtime.reporter.stepFailed("Deliver", "call " + x.id + "'s handler runs all the same", t);
+            }
+            x.handler.onResult(x);
+        } catch (Throwable t) {
+            u.runtime.reporter.uncaught("handler of call " + x.id + " on identity " + u.name() + " threw", t);
+        } finally {
+            me.resetThreadState();
+            x.delivered();
+        }
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}

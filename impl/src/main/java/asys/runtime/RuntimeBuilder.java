@@ -1,0 +1,207 @@
+package asys.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/** Builds a runtime from a checked configuration. */
+public final class RuntimeBuilder {
+    int lanes = 1;
+    int spareCapacity = 2;
+    boolean preallocate = true;
+    int threadLimit = 256;
+    int inFlightLimit = 1024;
+    long spinNanos = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(20);
+    Duration threadStartTimeout = Duration.ofSeconds(10);
+    ThreadFactory threadFactory;
+    TraceSink traceSink;
+    boolean automaticHook;
+    boolean automaticHookOnFileIo;
+    boolean automaticHookOnSocketWrites;
+    Duration stallThreshold = Duration.ofMillis(100);
+    java.util.function.Consumer<Stall> onStall = StallWatchdog::log;
+    BiConsumer<String, Throwable> uncaught = (what, t) -> System.getLogger("asys").log(System.Logger.Level.ERROR, what, t);
+
+    RuntimeBuilder() {}
+
+    /**
+     * Lanes (the spec's CPUs), each with its own pool of spares; at least 1.
+     *
+     * @param n the number
+     * @return this builder
+     */
+    public RuntimeBuilder lanes(int n) { lanes = n; return this; }
+    /**
+     * Idle spares each lane keeps parked (PoolCap); preallocated at build; at least 1. The
+     * design reserves a spare before every call, so that the hook fire never allocates; with
+     * no pool at all every call, quick ones included, would start and end a thread of its own
+     * and every ATOMIC call would be refused.
+     *
+     * @param n the number
+     * @return this builder
+     */
+    public RuntimeBuilder spareCapacity(int n) { spareCapacity = n; return this; }
+    /** Whether build starts the pools' spares (default true). False only for tests that
+     *  drive the runtime's objects by hand and must see no thread of the runtime's running. */
+    RuntimeBuilder preallocate(boolean p) { preallocate = p; return this; }
+    /**
+     * Most threads the runtime may run at once: carriers, spares and workers.
+     *
+     * @param n the number
+     * @return this builder
+     */
+    public RuntimeBuilder threadLimit(int n) { threadLimit = n; return this; }
+    /**
+     * Most calls one identity may have in flight (Limit); the next gets EAGAIN (LIMIT).
+     *
+     * @param n the number
+     * @return this builder
+     */
+    public RuntimeBuilder inFlightLimit(int n) { inFlightLimit = n; return this; }
+    /** How long a thread that has just become idle (back in its pool) spins for work before it
+     *  parks; a hook that finds it still spinning hands over in well under a microsecond,
+     *  one that finds it parked waits for the operating system to wake it. Zero: never spin.
+     *  Default 20 us (longer spins cost the loops' own cores more than they saved on 2 cores:
+     *  see docs/benchmarks.md).
+     *
+     * @param d the duration
+     * @return this builder
+     */
+    public RuntimeBuilder spinBeforePark(Duration d) {
+        Objects.requireNonNull(d, "spinBeforePark");
+        if (d.isNegative()) throw new IllegalArgumentException("spinBeforePark must not be negative, got " + d);
+        spinNanos = d.toNanos();
+        return this;
+    }
+    /**
+     * The automatic hook: with the asys agent, a call that blocks in any of the JDK's blocking
+     * entry points (locks and parks, sleep, wait, join, sockets, selectors, processes; see
+     * docs/agent.md) fires its hook there, as it does in {@link Blocking}'s primitives, and the
+     * loop goes on on the spare. {@code build()} installs the agent when the JVM was not
+     * started with {@code -javaagent:asys-agent.jar} (self-attach: asys-agent on the class
+     * path). Off by default.
+     *
+     * @param on true to turn it on
+     * @return this builder
+     */
+    public RuntimeBuilder automaticHook(boolean on) { automaticHook = on; return this; }
+    /** With {@link #automaticHook}: file reads and writes are blocking points too. Off by
+     *  default: a read from the page cache rarely blocks, and each firing costs a handoff.
+     *  Standard output and error are never blocking points.
+     *
+     * @param on true to turn it on
+     * @return this builder
+     */
+    public RuntimeBuilder automaticHookOnFileIo(boolean on) { automaticHookOnFileIo = on; return this; }
+    /** With {@link #automaticHook}: socket writes are blocking points too. Off by default: a
+     *  write blocks only when the peer stops reading (its send buffer full), and nothing
+     *  cheap tells whether it will, so every write would hand over; a request that waits for
+     *  its answer fires at the read that waits.
+     *
+     * @param on true to turn it on
+     * @return this builder
+     */
+    public RuntimeBuilder automaticHookOnSocketWrites(boolean on) { automaticHookOnSocketWrites = on; return this; }
+    /**
+     * The stall watchdog's threshold: a task, a handler or a call run inline that holds its
+     * loop this long (a block no hook sees, or plain long work) is reported once, with its
+     * stack (see {@link #onStall}), counted in {@link Counters#stalls()} and recorded as the
+     * JFR event {@code asys.Stall}. Sampled at half the threshold (at least every 100 us, so
+     * sub-millisecond thresholds work). Default 100 ms; {@link Duration#ZERO} turns it off.
+     *
+     * @param d the duration
+     * @return this builder
+     */
+    public RuntimeBuilder stallThreshold(Duration d) {
+        Objects.requireNonNull(d, "stallThreshold");
+        if (d.isNegative()) throw new IllegalArgumentException("stallThreshold must not be negative, got " + d);
+        stallThreshold = d;
+        return this;
+    }
+    /** Receives each stall, on the watchdog's thread (default: a WARNING through
+     *  {@link System.Logger} {@code "asys"}, with the stack). It must not block.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public RuntimeBuilder onStall(java.util.function.Consumer<Stall> listener) {
+        onStall = Objects.requireNonNull(listener, "onStall");
+        return this;
+    }
+    /**
+     * How long a new thread from the factory may take to enter the runtime's code once
+     * started. One that has not by then, or that ends first (a factory's wrapper failing in its
+     * own set-up), is a failed start: reported, its slot freed, not counted; the build fails,
+     * {@code newIdentity} throws, or the call that needed it gets EAGAIN (NO_SPARE). Default 10 s.
+     *
+     * @param d the duration
+     * @return this builder
+     */
+    public RuntimeBuilder threadStartTimeout(Duration d) {
+        Objects.requireNonNull(d, "threadStartTimeout");
+        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("threadStartTimeout must be positive, got " + d);
+        threadStartTimeout = d;
+        return this;
+    }
+    /**
+     * Makes the runtime's threads (default: daemon threads named asys-N).
+     *
+     * @param f the factory
+     * @return this builder
+     */
+    public RuntimeBuilder threadFactory(ThreadFactory f) { threadFactory = Objects.requireNonNull(f, "threadFactory"); return this; }
+    /**
+     * Records every transition (off when not set).
+     *
+     * @param s the sink
+     * @return this builder
+     */
+    public RuntimeBuilder traceSink(TraceSink s) { traceSink = Objects.requireNonNull(s, "traceSink"); return this; }
+    /**
+     * Receives what tasks and handlers throw, and the runtime's own failed steps (default: an
+     * ERROR through {@link System.Logger} {@code "asys"}, with the throwable).
+     *
+     * @param h the handler: what failed, and the throwable
+     * @return this builder
+     */
+    public RuntimeBuilder uncaughtErrorHandler(BiConsumer<String, Throwable> h) { uncaught = Objects.requireNonNull(h, "uncaughtErrorHandler"); return this; }
+
+    /**
+     * Builds the runtime: checks the settings, then starts and parks the spares.
+     *
+     * @return the running runtime
+     * @throws IllegalArgumentException naming the setting that is impossible
+     */
+    public AsysRuntime build() {
+        List<String> wrong = new ArrayList<>();
+        if (lanes < 1) wrong.add("lanes must be at least 1, got " + lanes);
+        if (spareCapacity < 1) {
+            wrong.add("spareCapacity must be at least 1, got " + spareCapacity + ": every call reserves a spare before it runs,"
+                    + " and with no pool every call, quick ones included, would start and end a thread and every ATOMIC call"
+                    + " would get EAGAIN (NO_SPARE)");
+        }
+        if (inFlightLimit < 1) wrong.add("inFlightLimit must be at least 1, got " + inFlightLimit);
+        long preallocated = (long) Math.max(lanes, 0) * Math.max(spareCapacity, 0);
+        if (threadLimit < preallocated + 1) {
+            wrong.add("threadLimit " + threadLimit + " cannot hold the " + preallocated + " preallocated spares (lanes "
+                    + lanes + " x spareCapacity " + spareCapacity + ") and one identity's thread");
+        }
+        if (automaticHookOnFileIo && !automaticHook) wrong.add("automaticHookOnFileIo needs automaticHook(true)");
+        if (automaticHookOnSocketWrites && !automaticHook) wrong.add("automaticHookOnSocketWrites needs automaticHook(true)");
+        if (!wrong.isEmpty()) throw new IllegalArgumentException("impossible asys configuration: " + String.join("; ", wrong));
+        if (automaticHook) AutomaticHook.connect();   // before any thread starts: throws naming why not
+        if (threadFactory == null) {
+            AtomicInteger n = new AtomicInteger();
+            threadFactory = r -> {
+                Thread t = new Thread(r, "asys-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+        }
+        return new AsysRuntime(this);
+    }
+}

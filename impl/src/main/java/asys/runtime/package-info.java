@@ -1,0 +1,72 @@
+/**
+ * The asys runtime: event loops ({@link asys.runtime.Identity}) that run blocking calls inline on
+ * their own thread and hand the loop to a reserved spare thread when a call blocks. Build one with
+ * {@link asys.runtime.AsysRuntime#builder()}.
+ *
+ * <h2>Implementation overview</h2>
+ *
+ * <p>The runtime is the spec (spec/Asys.tla) in Java: each action of the spec's {@code Next} is
+ * a method of the same name in lower camel case, and each writes the trace event of that name
+ * ({@link asys.runtime.TraceAction}, the trace format's one definition). The classes, one concern
+ * each:
+ * <ul>
+ *   <li>{@link asys.runtime.Identity}: the loop and its API (execute, submit, close; IdentityEnd).</li>
+ *   <li>{@code CallSteps}: one call's steps (Submit, Allocate, AllocateFails, CompleteInline,
+ *       WouldBlock, WorkerFinish, MachineComplete), with the call's state machine at its top.</li>
+ *   <li>{@code KThread}: a runtime thread, its states (the spec's, at its top), its hook, and
+ *       the steps a thread takes by itself (HookFire, ReturnToUser, WorkerBlock, WorkerWake).</li>
+ *   <li>{@code CompletionQueue}: an identity's completions and its carrier's sleep (the posts,
+ *       Reap, Await, AwaitInterrupted).</li>
+ *   <li>{@code ThreadSupply} and {@code Lane}: the finite supply of threads, the lanes' pools,
+ *       and the ends of threads (PoolExit).</li>
+ *   <li>{@code Tracer}: the events, and {@code Tracer.step}, the one place that runs a step
+ *       with its event under the tracer's monitor (tracing on) or plainly (off).</li>
+ *   <li>{@code Reporter}: the uncaught-error handler and the count of failed steps;
+ *       {@code JfrEvents}: the JFR event of HookFire (the stall's is the watchdog's).</li>
+ *   <li>{@code LoopStats}: what a carrier counts (QUICK calls, loop steps, call ids), a
+ *       superclass of {@code Identity}; {@code Fault}: the fault build's switches, constants
+ *       that are off in this, the production build.</li>
+ * </ul>
+ *
+ * <p><b>A step and its event.</b> With tracing on, a step's state change and its event are one
+ * atomic step: the event is written under the tracer's monitor, after the change it records and
+ * before any resource the step releases is visible to another thread (a spare goes back to its
+ * pool inside the step that writes its event), so the order of sequence numbers is an order the
+ * spec allows. HookFire writes its event first and then changes everything, under the monitor
+ * throughout, so that a failed write leaves nothing changed. Every step is failure atomic: its own
+ * code failing (an {@code Error}, a trace sink that throws) undoes it or completes it, and the
+ * failure is reported (the points are listed in {@code Inject}).
+ *
+ * <p><b>Lock order</b>, outermost first; no lock is taken out of this order:
+ * <ol>
+ *   <li>an identity's completion lock ({@code CompletionQueue.lock}: posts, Reap, Await);</li>
+ *   <li>the tracer's monitor (a step and its event);</li>
+ *   <li>the thread supply's slots and its count of live threads (a thread started inside
+ *       Allocate's step; close's wait takes the count's lock only between drains of the pools).</li>
+ * </ol>
+ * The pools ({@code Lane}) take no lock: a slot's CAS moves a thread in or out.
+ *
+ * <p><b>Happens-before edges.</b> A task given to {@code execute} happens before it runs (a
+ * concurrent queue). At HookFire the blocked thread's writes happen before the spare's first
+ * step as the identity's carrier: the assignment is a volatile write that the parked spare reads,
+ * then the owner's CAS. A thread given back to its pool happens before the step that takes it
+ * (the slot's CAS). A post happens before the Reap that takes it (the completion lock). A call's
+ * outcome and result are published by release stores that any thread's read of its handle
+ * acquires. The counters are opaque: a recent value, exact once the runtime is closed.
+ *
+ * <p><b>User code and locks.</b> Tasks, handlers and calls' bodies run with no lock of the
+ * runtime held. The {@link asys.runtime.TraceSink} runs inside the step it records: under the
+ * tracer's monitor, and for Reap, Await, AwaitInterrupted, WorkerFinish and MachineComplete under
+ * the identity's completion lock too. A sink must therefore not call into the runtime (execute,
+ * submit, close, counters) and should not block: every step of every identity waits for it. A
+ * sink that throws fails the step, which is undone or completed. The thread factory is called
+ * inside Allocate's step; the uncaught-error handler is called outside the runtime's locks except
+ * for failures inside a step (Allocate's, a park's), so it must not call into the runtime
+ * either. The stall listener runs on the watchdog's thread with no lock held.
+ *
+ * <p><b>Fast path.</b> A call that does not block is Submit (a spare taken from the pool by a
+ * CAS), its body, and CompleteInline (the spare given back by a CAS): no lock, no shared counter
+ * (call ids come in blocks, QUICK calls are counted per identity with opaque stores), and no
+ * completion. With tracing off the only cost of the trace is a null check per step.
+ */
+package asys.runtime;
