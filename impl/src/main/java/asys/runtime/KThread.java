@@ -10,13 +10,16 @@ import java.util.concurrent.locks.LockSupport;
  *   POOLED ---take (Submit)---> RESERVED ---give back (CompleteInline, WouldBlock)---> POOLED
  *                                   |                                  (or EXITED when the pool is full)
  *                                   +---HookFire: assigned an identity---> RETURNING
- *   (new: Allocate, or an identity's first carrier) ---------------------> RETURNING / USER
+ *   (new: preallocated at build) ----------------------------------------> POOLED
+ *   (new: Allocate) -----------------------------------------------------> RESERVED (a spare)
+ *   (new: an identity's first carrier) ---------------------------------> USER
  *   RETURNING ---ReturnToUser---> USER                 runs the identity's loop
  *   USER ---Submit (spare reserved, hook set)---> IN_CALL ---CompleteInline / WouldBlock---> USER
  *   USER ---Await---> AWAITING ---post or new task---> USER
  *   IN_CALL ---HookFire (the call blocks)---> WORKER ---WorkerFinish---> POOLED (or EXITED)
  *   WORKER ---WorkerBlock / WorkerWake---> WORKER      no hook fires: it is clear
- *   any parked state ---runtime closed---> EXITED
+ *   POOLED ---PoolExit (the runtime is closing)---> EXITED
+ *   USER ---IdentityEnd (its loop ended)---> POOLED (or EXITED)
  * </pre>
  *
  * <p>The hook is {@link #spare}: non-null means set, and it is the spare reserved for this
