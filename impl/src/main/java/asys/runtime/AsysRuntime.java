@@ -54,6 +54,9 @@ public final class AsysRuntime implements AutoCloseable {
     private final AtomicInteger nextLane = new AtomicInteger();
     private final List<Identity> identities = new CopyOnWriteArrayList<>();
     private final AtomicInteger ownerViolations = new AtomicInteger();
+    /** Closes this runtime at JVM exit, if it is not closed by then; null when turned off. */
+    private final Thread exitHook;
+    private final Duration exitWait;
 
     AsysRuntime(RuntimeBuilder b) {
         this.spinNanos = b.spinNanos;
@@ -80,6 +83,17 @@ public final class AsysRuntime implements AutoCloseable {
             }
         }
         if (watchdog != null) watchdog.start();
+        this.exitWait = b.closeOnExit;
+        this.exitHook = exitWait.isZero() ? null : new Thread(this::closeAtExit, "asys-close-on-exit");
+        if (exitHook != null) Runtime.getRuntime().addShutdownHook(exitHook);
+    }
+
+    /** The exit hook: close, waiting a while; report what is left. */
+    private void closeAtExit() {
+        if (closeAndAwait(exitWait)) return;
+        System.getLogger("asys").log(System.Logger.Level.WARNING, "JVM exit: the asys runtime did not close within "
+                + exitWait + ": " + identities.size() + " identities with calls in flight " + identities + ", "
+                + threads.alive() + " threads alive; those calls end with the JVM, without an outcome");
     }
 
     /**
@@ -204,6 +218,13 @@ public final class AsysRuntime implements AutoCloseable {
     }
 
     private boolean closeAndAwait(Duration timeout) {
+        if (exitHook != null && Thread.currentThread() != exitHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting: the hook runs (and waits) as well
+            }
+        }
         closeRuntime();
         for (Identity u : identities) u.close();
         threads.exitPooled(lanes);

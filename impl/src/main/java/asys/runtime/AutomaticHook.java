@@ -75,7 +75,7 @@ final class AutomaticHook {
         if (sites != null) return sites;
         try {
             Method register = bridge.getMethod("register", ThreadLocal.class, Throwable.class);
-            if (!(Boolean) register.invoke(null, HOOKS, WouldBlockSignal.INSTANCE)) {
+            if (!(Boolean) register.invoke(null, HOOKS, WouldBlockError.INSTANCE)) {
                 throw new IllegalStateException("the asys agent serves another copy of the asys runtime in this JVM"
                         + " (loaded by another class loader): one copy per JVM can have the automatic hook");
             }

@@ -13,6 +13,14 @@ public final class CallFlags {
 
     private CallFlags() {}
 
+    /** Refuses unknown bits, naming them. */
+    static void check(int flags) {
+        if ((flags & ~ALL) != 0) {
+            throw new IllegalArgumentException("unknown call flags 0x" + Integer.toHexString(flags)
+                    + " (use CallFlags.NONBLOCK, CallFlags.ATOMIC)");
+        }
+    }
+
     static String names(int flags) {
         StringBuilder sb = new StringBuilder();
         if ((flags & NONBLOCK) != 0) sb.append("NONBLOCK");

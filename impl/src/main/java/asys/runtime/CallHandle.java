@@ -52,13 +52,18 @@ public interface CallHandle<T> {
     Throwable error();
 
     /**
-     * A future completed with this handle once its handler has run (made on first use). Only the
-     * runtime completes it: {@code cancel}, {@code complete} and the like throw
+     * The call's result as a future, completed once its handler has run (made on first use):
+     * with the call's value; exceptionally with what the call threw (or its stage failed with);
+     * or, for {@link Outcome#EAGAIN}, exceptionally with a {@link CallRejectedException} naming
+     * the reason. A dependent stage given the identity as its executor
+     * ({@code thenAcceptAsync(f, identity)}) runs on the loop, as a handler does; one without an
+     * executor runs where any {@code CompletableFuture}'s does (the completing thread, here the
+     * loop, or the thread that adds it to a future already complete). Only the runtime completes it: {@code cancel}, {@code complete} and the like throw
      * {@link UnsupportedOperationException} (cancellation is not part of asys), and a timeout
      * applies to a copy. The call's own code waiting for it ({@code get}, {@code join},
      * {@link Blocking#get}) throws {@link IllegalStateException}: that wait could never end.
      *
-     * @return the future of this call's delivery
+     * @return the future of this call's result
      */
-    CompletableFuture<CallHandle<T>> future();
+    CompletableFuture<T> future();
 }

@@ -44,7 +44,7 @@ final class CallRecord<T> implements CallHandle<T> {
     private Throwable error;
     private volatile boolean done;
     private volatile boolean delivered;
-    private volatile RuntimeFuture<CallHandle<T>> future;
+    private volatile RuntimeFuture<T> future;
     /** Guards the handler: it runs once, whatever goes wrong around it. */
     boolean handlerRan;
     /** The next completion in its identity's queue (guarded by the identity's lock). */
@@ -81,8 +81,15 @@ final class CallRecord<T> implements CallHandle<T> {
      *  seeing it from another thread at once (see there). */
     void delivered() {
         DELIVERED.setRelease(this, true);
-        RuntimeFuture<CallHandle<T>> f = future;
-        if (f != null) f.completeByRuntime(this);
+        RuntimeFuture<T> f = future;
+        if (f != null) f.completeWith(this);
+    }
+
+    /** Gives this call, made on its loop, the future made for it before it was (see
+     *  {@link Identity#submit(int, Call)}); nothing else has a future of it yet. */
+    void attach(RuntimeFuture<T> f) {
+        f.ownedBy(this);
+        future = f;
     }
 
     @Override public long id() { return id; }
@@ -102,20 +109,20 @@ final class CallRecord<T> implements CallHandle<T> {
      */
     @Override
     @SuppressWarnings("unchecked")
-    public CompletableFuture<CallHandle<T>> future() {
-        RuntimeFuture<CallHandle<T>> f = future;
+    public CompletableFuture<T> future() {
+        RuntimeFuture<T> f = future;
         if (f != null) return f;
-        FUTURE.compareAndSet(this, null, new RuntimeFuture<CallHandle<T>>("the future of call " + id, this));
-        RuntimeFuture<CallHandle<T>> made = future;
+        FUTURE.compareAndSet(this, null, new RuntimeFuture<T>("the future of call " + id, this));
+        RuntimeFuture<T> made = future;
         if (delivered) {
-            made.completeByRuntime(this);
+            made.completeWith(this);
         } else if (!identity.isCarrier(Thread.currentThread())) {   // on the loop, delivered() comes later and sees it
             try {
                 identity.execute(() -> {
-                    if (delivered) made.completeByRuntime(this);
+                    if (delivered) made.completeWith(this);
                 });
             } catch (java.util.concurrent.RejectedExecutionException closed) {
-                identity.ended().thenRun(() -> made.completeByRuntime(this));
+                identity.ended().thenRun(() -> made.completeWith(this));
             }
         }
         return made;

@@ -29,6 +29,48 @@ final class CallSteps {
 
     private CallSteps() {}
 
+    /** The handler of a call submitted for a future: the future (the call's own) completes when it has run. */
+    private static final CompletionHandler<Object> NO_HANDLER = x -> { };
+
+    /** Whether the current thread is running a call's code (on the loop before a block, on a worker after). */
+    static boolean inCallBody() {
+        KThread k = KThread.current();
+        return k != null && k.inBody;
+    }
+
+    /**
+     * How a call reaches its loop from any thread, for a future: queued at once on the loop,
+     * else by a task. Either way the loop runs it through {@link #run} as any other; the future
+     * completes when its (empty) handler has run. A call whose task finds its identity closed
+     * gets a {@link java.util.concurrent.RejectedExecutionException}, its one outcome.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> java.util.concurrent.CompletableFuture<T> submitForFuture(Identity u, int flags, Call<T> call, StageCall<T> stage) {
+        CallFlags.check(flags);
+        CompletionHandler<T> none = (CompletionHandler<T>) (CompletionHandler<?>) NO_HANDLER;
+        if (u.isCarrier(Thread.currentThread())) {
+            if (u.refusesCalls()) throw closed(u);
+            return u.queue(flags, call, stage, none).future();
+        }
+        RuntimeFuture<T> f = new RuntimeFuture<>("the future of a call on identity " + u.name(), null);
+        u.execute(() -> {
+            if (u.refusesCalls()) {
+                f.failByRuntime(closed(u));
+                return;
+            }
+            try {
+                u.queue(flags, call, stage, none).attach(f);
+            } catch (Throwable t) {   // out of memory making the record: the call's one outcome
+                f.failByRuntime(t);
+            }
+        });
+        return f;
+    }
+
+    private static java.util.concurrent.RejectedExecutionException closed(Identity u) {
+        return new java.util.concurrent.RejectedExecutionException("identity " + u.name() + " is closed: it takes no new calls");
+    }
+
     /** Submit found the pool empty: the call goes to the allocator. */
     private static final KThread TO_ALLOCATOR = null;
 
@@ -74,7 +116,7 @@ final class CallSteps {
         try {
             if (x.call != null) value = x.call.run();
             else stage = Objects.requireNonNull(x.stageCall.start(), "a StageCall returned null instead of a stage");
-        } catch (WouldBlockSignal signal) {
+        } catch (WouldBlockError signal) {
             // NONBLOCK: handled below from me.wouldBlockSignalled
         } catch (Throwable t) {
             error = t;
@@ -241,7 +283,10 @@ final class CallSteps {
         }
         x.finish(value, error);
         me.current = null;
+        JfrEvents.BlockedCallEvent life = me.blockedCall;
+        me.blockedCall = null;
         u.completions.workerFinish(x, me);
+        JfrEvents.blockedCallEnds(life, error);
     }
 
     /**

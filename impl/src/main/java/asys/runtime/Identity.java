@@ -1,54 +1,30 @@
 package asys.runtime;
 
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An identity: an event loop, carried by exactly one runtime thread at a time (the spec's
- * {@code Identity}). Give it tasks from any thread with {@link #execute}; a task submits calls
- * with {@link #submit}. Each submitted call runs inline on the loop's thread right after the task
- * returns. When a call blocks (through {@link Blocking}, or anywhere in the JDK with the automatic
- * hook), the thread's hook hands the loop to a reserved spare thread, which goes on with the
- * loop's other work; the blocked thread finishes the call as a worker and posts its completion.
+ * {@code Identity}). From any thread, {@link #submit(Call)} runs a call on the loop and returns
+ * its future; {@link #execute} runs a task there. Each call runs inline on the loop's thread.
+ * When a call blocks (anywhere in the JDK with the automatic hook, or through {@link Blocking}),
+ * the thread's hook hands the loop to a reserved spare thread, which goes on with the loop's
+ * other work; the blocked thread finishes the call as a worker and posts its completion.
  *
- * <p>The loop, run by whichever thread carries it: run the next submitted call (its steps are
- * {@link CallSteps}'); else reap a completion and run its handler; else run the next task; else,
- * once closed with nothing in flight, end (IdentityEnd); else sleep until a task or a completion
- * arrives (Await when calls are outstanding). The submission queue and the in-flight count
- * belong to the carrier; the completion queue and the sleep are the {@link CompletionQueue}'s.
+ * <p>What runs where: tasks, handlers and a call's code up to its first block run on the loop,
+ * one at a time; a call's code after its first block runs on a worker, concurrently with the
+ * loop; a handler, and a future's dependent stage given the identity as executor
+ * ({@code thenAcceptAsync(f, identity)}), always on the loop. {@link #submit(int, Call, CompletionHandler)}, the handler form, is for code on the loop
+ * (tasks and handlers) that wants the outcome itself (QUICK, IN_PROGRESS, EAGAIN).
+ *
+ * <p>The loop itself (its queues and steps) is {@link IdentityLoop}'s.
  */
-public final class Identity extends LoopStats implements AutoCloseable {
-
-    final int id;
-    private final String name;
-    final AsysRuntime runtime;
-    final Lane lane;
-    /** Completions posted and not yet reaped, and the carrier's sleep. */
-    final CompletionQueue completions;
-
-    /** Tasks from any thread. */
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Calls submitted and not yet run; carrier only. */
-    private final ArrayDeque<CallRecord<?>> submissions = new ArrayDeque<>();
-    /** Calls accepted at Submit and not yet done (QUICK, EAGAIN or reaped); carrier only. */
-    int inFlight;
-    /** The thread carrying this identity now: the owner check (IdentityUnique). */
-    private final AtomicReference<KThread> owner = new AtomicReference<>();
-    private volatile boolean closing;
-    private final RuntimeFuture<Void> ended;
+public final class Identity extends IdentityLoop implements Executor, AutoCloseable {
 
     Identity(int id, String name, AsysRuntime runtime, Lane lane) {
-        this.id = id;
-        this.name = name;
-        this.runtime = runtime;
-        this.lane = lane;
-        this.completions = new CompletionQueue(id, runtime.tracer, runtime.reporter, runtime.threads,
-                () -> !tasks.isEmpty() || (closing && inFlight == 0));
-        this.ended = new RuntimeFuture<>("identity " + name + "'s ended()", this);
+        super(id, name, runtime, lane);
     }
 
     /**
@@ -66,6 +42,26 @@ public final class Identity extends LoopStats implements AutoCloseable {
     public String name() { return name; }
 
     /**
+     * The identity whose loop the current thread runs: in a task, a handler, or a call's code
+     * before its first block. Null anywhere else, a call's code after it blocked included (it
+     * runs on a worker then, concurrently with the loop).
+     *
+     * @return the current loop's identity, or null
+     */
+    public static Identity current() {
+        KThread k = KThread.current();
+        return k == null ? null : k.carrying;
+    }
+
+    /**
+     * Whether the current thread runs this loop now (see {@link #current()}): the test for code
+     * that touches state belonging to the loop.
+     *
+     * @return true on this loop
+     */
+    public boolean isOnLoop() { return current() == this; }
+
+    /**
      * Runs {@code task} on this loop (from any thread).
      *
      * @param task what to run on the loop
@@ -81,6 +77,58 @@ public final class Identity extends LoopStats implements AutoCloseable {
     }
 
     /**
+     * Runs {@code call} on this loop, from any thread; see {@link #submit(int, Call)}.
+     *
+     * @param <T> the call's result type
+     * @param call the call's code
+     * @return the call's result
+     */
+    public <T> CompletableFuture<T> submit(Call<T> call) { return submit(CallFlags.NONE, call); }
+
+    /**
+     * Runs {@code call} on this loop with no value; see {@link #submit(int, Call)}.
+     *
+     * @param call the call's code
+     * @return completes (with null) when the call has returned
+     */
+    public CompletableFuture<Void> submit(VoidCall call) {
+        Objects.requireNonNull(call, "call");
+        return submit(CallFlags.NONE, () -> { call.run(); return null; });
+    }
+
+    /**
+     * Runs {@code call} on this loop, from any thread (a call's own code, before or after it
+     * blocks, included): submitted at once when called on the loop, else at the loop's next task
+     * boundary. The future completes, once the call has its one result, with its value, or
+     * exceptionally with what it threw, or with a {@link CallRejectedException} for EAGAIN.
+     *
+     * @param <T> the call's result type
+     * @param flags {@link CallFlags#NONBLOCK}, {@link CallFlags#ATOMIC}, both, or {@link CallFlags#NONE}
+     * @param call the call's code
+     * @return the call's result (see {@link CallHandle#future()})
+     * @throws RejectedExecutionException once this identity or its runtime is closed
+     * @throws IllegalArgumentException for unknown flag bits
+     */
+    public <T> CompletableFuture<T> submit(int flags, Call<T> call) {
+        Objects.requireNonNull(call, "call");
+        return CallSteps.submitForFuture(this, flags, call, null);
+    }
+
+    /**
+     * Runs a call with an explicit completion state machine (see {@link StageCall}) from any
+     * thread; as {@link #submit(int, Call)} otherwise.
+     *
+     * @param <T> the call's result type
+     * @param flags {@link CallFlags#NONBLOCK}, {@link CallFlags#ATOMIC}, both, or {@link CallFlags#NONE}
+     * @param call starts the state machine
+     * @return the call's result
+     */
+    public <T> CompletableFuture<T> submitStage(int flags, StageCall<T> call) {
+        Objects.requireNonNull(call, "call");
+        return CallSteps.submitForFuture(this, flags, null, call);
+    }
+
+    /**
      * Submits {@code call} with no flags; see {@link #submit(int, Call, CompletionHandler)}.
      *
      * @param <T> the call's result type
@@ -93,9 +141,10 @@ public final class Identity extends LoopStats implements AutoCloseable {
     }
 
     /**
-     * Submits a call from a task (or handler) running on this loop. The call runs inline on this
-     * loop's thread right after the task returns; {@code handler} then gets its one result on this
-     * loop.
+     * Submits a call from a task or a handler running on this loop, with a handler for its
+     * outcome. The call runs inline on this loop's thread right after the task returns;
+     * {@code handler} then gets its one result on this loop (QUICK or EAGAIN at once,
+     * IN_PROGRESS from the completion queue).
      *
      * @param <T> the call's result type
      * @param flags {@link CallFlags#NONBLOCK}, {@link CallFlags#ATOMIC}, both, or {@link CallFlags#NONE}
@@ -104,7 +153,9 @@ public final class Identity extends LoopStats implements AutoCloseable {
      * @return the call's handle
      * @throws NullPointerException naming {@code call} or {@code handler} when null
      * @throws IllegalArgumentException for unknown flag bits
-     * @throws IllegalStateException when not called on this loop, or once it or its runtime is closed
+     * @throws IllegalStateException when not called from a task or a handler of this loop (a
+     *     call's code included, before it blocks as after: use {@link #submit(int, Call)}), or
+     *     once it or its runtime is closed
      */
     public <T> CallHandle<T> submit(int flags, Call<T> call, CompletionHandler<T> handler) {
         Objects.requireNonNull(call, "call");
@@ -126,22 +177,22 @@ public final class Identity extends LoopStats implements AutoCloseable {
         return enqueue(flags, null, call, handler);
     }
 
-    private <T> CallHandle<T> enqueue(int flags, Call<T> call, StageCall<T> stage, CompletionHandler<T> handler) {
+    /** The handler form's Submit, on the loop: the call is queued to run after the current step. */
+    <T> CallRecord<T> enqueue(int flags, Call<T> call, StageCall<T> stage, CompletionHandler<T> handler) {
         Objects.requireNonNull(handler, "handler");
-        if ((flags & ~CallFlags.ALL) != 0) {
-            throw new IllegalArgumentException("unknown call flags 0x" + Integer.toHexString(flags)
-                    + " (use CallFlags.NONBLOCK, CallFlags.ATOMIC)");
-        }
+        CallFlags.check(flags);
         if (!isCarrier(Thread.currentThread())) {
-            throw new IllegalStateException("submit must be called from a task running on identity " + name
-                    + " (give it one with execute)");
+            throw new IllegalStateException("submit(call, handler) must be called from a task or a handler on identity "
+                    + name + "'s loop; from any other thread use submit(call), which returns a CompletableFuture");
         }
-        if (closing || runtime.closing()) {
+        if (CallSteps.inCallBody()) {
+            throw new IllegalStateException("submit(call, handler) is refused in a call's code (which runs off the loop"
+                    + " once it blocks): use submit(call), which returns a CompletableFuture, or execute");
+        }
+        if (refusesCalls()) {
             throw new IllegalStateException("identity " + name + " is closed: it takes no new calls");
         }
-        CallRecord<T> x = new CallRecord<>(nextCallId(runtime), this, flags, call, stage, handler);
-        submissions.add(x);
-        return x;
+        return queue(flags, call, stage, handler);
     }
 
     /** Close: stops new tasks and calls; the loop ends once every call in flight has had its outcome. */
@@ -178,112 +229,6 @@ public final class Identity extends LoopStats implements AutoCloseable {
      * @return the loop's end
      */
     public CompletableFuture<Void> ended() { return ended; }
-
-    // ---- the loop, on its carrier thread --------------------------------------------------
-
-    boolean isCarrier(Thread t) {
-        KThread k = owner.get();
-        return k != null && k.thread == t;
-    }
-
-    /** The thread carrying this identity now, or null. */
-    KThread carrier() { return owner.get(); }
-
-    /** The first carrier takes the identity (at creation). */
-    void claim(KThread k) {
-        if (!owner.compareAndSet(null, k)) runtime.ownerViolation(this, k);
-    }
-
-    /** HookFire moves the identity from {@code from} to {@code to}. */
-    void transferOwner(KThread from, KThread to) {
-        if (!owner.compareAndSet(from, to)) runtime.ownerViolation(this, from);
-    }
-
-    void checkOwner(KThread me) {
-        if (owner.get() != me) runtime.ownerViolation(this, me);
-    }
-
-    /** Runs the loop on {@code me} until {@code me} stops carrying it (it became a worker and
-     *  finished its call) or the loop ends. */
-    void runLoop(KThread me) {
-        checkOwner(me);
-        while (true) {
-            try {
-                if (!loopStep(me)) return;
-            } catch (Throwable t) {
-                // A step of the runtime's own code failed; it undid itself or completed. The loop
-                // goes on while this thread carries it (a failure past a handoff leaves it elsewhere).
-                runtime.reporter.stepFailed("loop", owner.get() == me ? "identity " + id + " goes on"
-                        : "thread " + me.id + " leaves identity " + id, t);
-                if (owner.get() != me) return;
-            }
-        }
-    }
-
-    /** One step of the loop; false when {@code me} no longer carries it. */
-    private boolean loopStep(KThread me) {
-        CallRecord<?> x = submissions.poll();
-        if (x != null) {
-            step(CALL);
-            return CallSteps.run(this, me, x);   // false: me finished x as a worker, the loop is elsewhere
-        }
-        CallRecord<?> c = completions.reap(me);
-        if (c != null) {
-            inFlight--;
-            step(HANDLER);
-            CallSteps.deliver(this, me, c);
-            return true;
-        }
-        Runnable task = tasks.poll();
-        if (task != null) {
-            step(TASK);
-            checkOwner(me);
-            try {
-                task.run();
-            } catch (Throwable t) {
-                runtime.reporter.uncaught("task on identity " + name + " threw", t);
-            } finally {
-                me.resetThreadState();
-            }
-            return true;
-        }
-        if (closing && inFlight == 0 && submissions.isEmpty() && tasks.isEmpty()) {
-            boolean carrier = owner.compareAndSet(me, null);   // false: a thread that never carried it (reported)
-            runtime.identityEnded(this);
-            ended.completeByRuntime(null);
-            if (carrier) identityEnd(me);
-            return false;
-        }
-        completions.await(me);
-        return true;
-    }
-
-    /**
-     * IdentityEnd: the loop has ended; its carrier goes back to its lane's pool (or exits when the
-     * pool is full), in one step with the event; once the runtime is closing it is then told to
-     * exit (PoolExit).
-     */
-    private void identityEnd(KThread me) {
-        Throwable failed;
-        try {
-            failed = Tracer.step(runtime.tracer, Identity::identityEnd, this, me, null, null);
-        } catch (Throwable t) {
-            failed = t;
-        }
-        if (failed != null) runtime.reporter.stepFailed("IdentityEnd", "thread " + me.id + " leaves identity " + id, failed);
-        if (me.parkedAtFinish) runtime.threads.exitIfClosing(me);
-    }
-
-    private static Throwable identityEnd(Identity u, KThread me, Object a, Object b, Tracer tr) {
-        me.parkedAtFinish = u.runtime.threads.parkOrRetire(me);
-        if (tr == null) return null;
-        try {
-            tr.emit(TraceAction.IdentityEnd, me.id, u.id);
-            return null;
-        } catch (Throwable t) {
-            return t;
-        }
-    }
 
     @Override
     public String toString() { return "Identity " + id + " (" + name + ")"; }

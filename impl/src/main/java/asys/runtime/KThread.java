@@ -93,6 +93,8 @@ final class KThread implements Runnable {
     Identity carrying;
     /** The call running on this stack (IN_CALL, WORKER), else null. */
     CallRecord<?> current;
+    /** The JFR event of the call this worker finishes, begun at its HookFire; null unless recorded. */
+    JfrEvents.BlockedCallEvent blockedCall;
     /** The running call saw NONBLOCK's would-block signal; its return path must say EAGAIN. */
     boolean wouldBlockSignalled;
 
@@ -255,7 +257,7 @@ final class KThread implements Runnable {
             if (current.nonblock()) {
                 if ((site & AutomaticHook.REFUSABLE) == 0) return 0;   // cannot unwind here: blocks inline
                 wouldBlockSignalled = true;
-                throw WouldBlockSignal.INSTANCE;
+                throw WouldBlockError.INSTANCE;
             }
             blockDepth = 1;            // what the hook itself does is nested: it fires nothing
             try {
@@ -317,7 +319,7 @@ final class KThread implements Runnable {
         if (kind == AutomaticHook.SOCKET_WRITES && !runtime.automaticHookOnSocketWrites) return 0;
         try {
             return beforeBlock(op) == 0 ? 0 : op;
-        } catch (WouldBlockSignal signal) {
+        } catch (WouldBlockError signal) {
             throw signal;
         } catch (Throwable t) {
             // The hook fire was undone: the JDK method blocks inline, the call on its caller's stack.
@@ -350,6 +352,7 @@ final class KThread implements Runnable {
         int spareId = spare.id;
         Tracer.step(runtime.tracer, KThread::hookFire, this, a, via(site), siteName(site));
         JfrEvents.hookFire(id, spareId, u.id, x.id, siteName(site));
+        blockedCall = JfrEvents.blockedCallBegins(id, u.id, x.id, siteName(site));
         runtime.counters.hookFires.increment();
         if ((site & AutomaticHook.INDEX_MASK) != 0) runtime.countAutomaticFire(site & AutomaticHook.INDEX_MASK);
         runtime.counters.inProgress.increment();

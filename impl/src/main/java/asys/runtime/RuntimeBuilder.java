@@ -17,6 +17,7 @@ public final class RuntimeBuilder {
     int inFlightLimit = 1024;
     long spinNanos = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(20);
     Duration threadStartTimeout = Duration.ofSeconds(10);
+    Duration closeOnExit = Duration.ofSeconds(10);
     ThreadFactory threadFactory;
     TraceSink traceSink;
     boolean automaticHook;
@@ -148,7 +149,26 @@ public final class RuntimeBuilder {
         return this;
     }
     /**
-     * Makes the runtime's threads (default: daemon threads named asys-N).
+     * What happens at JVM exit to a runtime not closed: its threads are daemon threads, so they
+     * do not keep the JVM alive, and a shutdown hook closes it, waiting at most {@code d} for
+     * every call in flight to have its outcome (handlers run, futures complete); what is still in
+     * flight then is reported (a WARNING through {@link System.Logger} {@code "asys"}, naming the
+     * identities and threads left) and dropped with the JVM. {@link AsysRuntime#close()} removes
+     * the hook. Zero turns the hook off: calls in flight at exit are then dropped without a word.
+     * Default 10 s.
+     *
+     * @param d how long the exit waits, or zero for no hook
+     * @return this builder
+     */
+    public RuntimeBuilder closeOnExit(Duration d) {
+        Objects.requireNonNull(d, "closeOnExit");
+        if (d.isNegative()) throw new IllegalArgumentException("closeOnExit must not be negative, got " + d);
+        closeOnExit = d;
+        return this;
+    }
+
+    /**
+     * Makes the runtime's threads (default: daemon threads named asys-N; see {@link #closeOnExit}).
      *
      * @param f the factory
      * @return this builder

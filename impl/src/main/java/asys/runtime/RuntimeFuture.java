@@ -21,8 +21,9 @@ final class RuntimeFuture<T> extends CompletableFuture<T> {
 
     /** What this future is, for messages: "the future of call 12", "identity main's ended()". */
     private final String what;
-    /** The call or identity whose own code must not wait for this future. */
-    private final Object owner;
+    /** The call or identity whose own code must not wait for this future (a future made before
+     *  its call is gets it when the call is made, on the loop). */
+    private volatile Object owner;
 
     RuntimeFuture(String what, Object owner) {
         this.what = what;
@@ -31,6 +32,19 @@ final class RuntimeFuture<T> extends CompletableFuture<T> {
 
     /** The runtime's completion (the only one). */
     void completeByRuntime(T value) { super.complete(value); }
+
+    /** The runtime's exceptional completion. */
+    void failByRuntime(Throwable error) { super.completeExceptionally(error); }
+
+    /** The call this future is of, once it is made. */
+    void ownedBy(Object call) { owner = call; }
+
+    /** Completes with {@code x}'s result: its value, its error, or its EAGAIN as a {@link CallRejectedException}. */
+    void completeWith(CallHandle<T> x) {
+        if (x.outcome() == Outcome.EAGAIN) failByRuntime(new CallRejectedException(x.id(), x.eagainReason(), x.error()));
+        else if (x.error() != null) failByRuntime(x.error());
+        else completeByRuntime(x.value());
+    }
 
     /** Throws when the calling code is the owner's own call: its wait could never end. */
     void checkNotOwnWait() {

@@ -10,9 +10,16 @@
  * ({@link asys.runtime.TraceAction}, the trace format's one definition). The classes, one concern
  * each:
  * <ul>
- *   <li>{@link asys.runtime.Identity}: the loop and its API (execute, submit, close; IdentityEnd).</li>
+ *   <li>{@link asys.runtime.Identity}: the loop's API (execute, submit for a future or with a
+ *       handler, close); {@code IdentityLoop}, its superclass: the loop itself (its queues, the
+ *       owner check, IdentityEnd, identity-local values); {@link asys.runtime.IdentityLocal}:
+ *       values that move with an identity from carrier to carrier.</li>
  *   <li>{@code CallSteps}: one call's steps (Submit, Allocate, AllocateFails, CompleteInline,
- *       WouldBlock, WorkerFinish, MachineComplete), with the call's state machine at its top.</li>
+ *       WouldBlock, WorkerFinish, MachineComplete), with the call's state machine at its top, and
+ *       how a call submitted for a future reaches its loop (at once on the loop, else by a task);
+ *       {@code CallRecord}: one call, its handle and its future ({@code RuntimeFuture}, which
+ *       only the runtime completes, with the value, the call's error, or a
+ *       {@link asys.runtime.CallRejectedException} for EAGAIN).</li>
  *   <li>{@code KThread}: a runtime thread, its states (the spec's, at its top), its hook, and
  *       the steps a thread takes by itself (HookFire, ReturnToUser, WorkerBlock, WorkerWake).</li>
  *   <li>{@code CompletionQueue}: an identity's completions and its carrier's sleep (the posts,
@@ -22,7 +29,8 @@
  *   <li>{@code Tracer}: the events, and {@code Tracer.step}, the one place that runs a step
  *       with its event under the tracer's monitor (tracing on) or plainly (off).</li>
  *   <li>{@code Reporter}: the uncaught-error handler and the count of failed steps;
- *       {@code JfrEvents}: the JFR event of HookFire (the stall's is the watchdog's).</li>
+ *       {@code JfrEvents}: the JFR events of a call that blocks, {@code asys.HookFire} and
+ *       {@code asys.BlockedCall} (the stall's, {@code asys.Stall}, is the watchdog's).</li>
  *   <li>{@code LoopStats}: what a carrier counts (QUICK calls, loop steps, call ids), a
  *       superclass of {@code Identity}; {@code Fault}: the fault build's switches, constants
  *       that are off in this, the production build.</li>

@@ -6,7 +6,6 @@ import asys.runtime.Identity;
 import asys.runtime.Outcome;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 /** The README's first example and the example of {@link AsysRuntime}'s class documentation,
  *  compiled and run here; {@link ExampleTest} checks that each is shown verbatim. */
@@ -15,19 +14,16 @@ final class FirstExample {
     private FirstExample() {}
 
     /** The README's first example. */
-    static void readme() throws InterruptedException {
+    static void readme() {
         // readme:begin
-        try (AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(1).build()) {
+        try (AsysRuntime rt = AsysRuntime.builder().build()) {
             Identity loop = rt.newIdentity("example");
-            CountDownLatch done = new CountDownLatch(2);
-            loop.execute(() -> {
-                // Does not block: runs inline on the loop's thread, QUICK, its handler at once.
-                loop.submit(() -> 6 * 7, r -> { System.out.println(r.outcome() + " " + r.value()); done.countDown(); });
-                // Blocks: the loop moves to the spare thread and goes on; the result comes later.
-                loop.submit(() -> { Blocking.sleep(Duration.ofMillis(50)); return "slept"; },
-                        r -> { System.out.println(r.outcome() + " " + r.value()); done.countDown(); });
+            CompletableFuture<Integer> quick = loop.submit(() -> 6 * 7);  // does not block: runs inline, QUICK
+            CompletableFuture<String> slept = loop.submit(() -> {         // blocks: the loop moves to a spare
+                Blocking.sleep(Duration.ofMillis(50));                    // thread and goes on; this call
+                return "slept";                                           // finishes on a worker
             });
-            done.await();
+            System.out.println(quick.join() + " " + slept.join() + ", hook fires: " + rt.counters().hookFires());
         }
         // readme:end
     }

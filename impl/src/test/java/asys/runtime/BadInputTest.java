@@ -94,7 +94,7 @@ class BadInputTest {
         try (Harness h = new Harness()) {
             Identity u = h.rt.newIdentity("u");
             var e = assertThrows(IllegalStateException.class, () -> u.submit(() -> 1, r -> { }));
-            assertTrue(e.getMessage().contains("submit must be called from a task running on identity u"), e.getMessage());
+            assertTrue(e.getMessage().contains("on identity u's loop; from any other thread use submit(call)"), e.getMessage());
             Identity other = h.rt.newIdentity("other");
             onLoop(other, () -> assertThrows(IllegalStateException.class, () -> u.submit(() -> 1, r -> { })));
         }

@@ -69,7 +69,8 @@ final class Harness implements AutoCloseable {
 
     /** Waits until {@code h} is delivered: its handler has run. */
     static <T> CallHandle<T> done(CallHandle<T> h) {
-        return h.future().orTimeout(10, TimeUnit.SECONDS).join();
+        h.future().handle((v, e) -> h).orTimeout(10, TimeUnit.SECONDS).join();
+        return h;
     }
 
     /** The trace's actions, in order. */

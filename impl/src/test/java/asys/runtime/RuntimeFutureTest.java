@@ -29,7 +29,7 @@ class RuntimeFutureTest {
             Identity u = h.rt.newIdentity("u");
             Harness.Gate gate = new Harness.Gate();
             CallHandle<Object> call = Harness.submitThrough(u, gate, "finished", r -> { });
-            CompletableFuture<CallHandle<Object>> f = call.future();
+            CompletableFuture<Object> f = call.future();
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> f.cancel(true));
             assertTrue(e.getMessage().contains("cancellation is not part of asys"), e.getMessage());
             assertThrows(UnsupportedOperationException.class, () -> f.complete(null));
@@ -47,13 +47,13 @@ class RuntimeFutureTest {
             Identity u = h.rt.newIdentity("u");
             Harness.Gate gate = new Harness.Gate();
             CallHandle<Object> call = Harness.submitThrough(u, gate, "finished", r -> { });
-            CompletableFuture<CallHandle<Object>> f = call.future();
-            CompletableFuture<CallHandle<Object>> timed = f.orTimeout(1, TimeUnit.MILLISECONDS);
+            CompletableFuture<Object> f = call.future();
+            CompletableFuture<Object> timed = f.orTimeout(1, TimeUnit.MILLISECONDS);
             Throwable t = assertThrows(Exception.class, timed::join);
             assertInstanceOf(TimeoutException.class, t.getCause());
             assertFalse(f.isDone(), "the call's own future is not failed by a timeout on it");
             gate.open();
-            assertEquals("finished", f.get(10, TimeUnit.SECONDS).value());
+            assertEquals("finished", f.get(10, TimeUnit.SECONDS));
         }
     }
 
@@ -64,13 +64,13 @@ class RuntimeFutureTest {
             List<CallHandle<Object>> calls = new ArrayList<>();
             onLoop(u, () -> calls.add(u.submit(() -> "v", r -> { })));
             CallHandle<Object> c = done(calls.get(0));
-            CompletableFuture<CallHandle<Object>> f = c.future();
-            assertEquals(c, f.get());
-            assertEquals(c, f.get(1, TimeUnit.SECONDS));
-            assertEquals(c, f.join());
-            assertEquals(c, f.completeOnTimeout(null, 1, TimeUnit.MILLISECONDS).join(), "a done future's copy has its value");
+            CompletableFuture<Object> f = c.future();
+            assertEquals("v", f.get());
+            assertEquals("v", f.get(1, TimeUnit.SECONDS));
+            assertEquals("v", f.join());
+            assertEquals("v", f.completeOnTimeout(null, 1, TimeUnit.MILLISECONDS).join(), "a done future's copy has its value");
             assertTrue(f.toString().startsWith("the future of call " + c.id()), f.toString());
-            assertEquals(CompletableFuture.class, f.thenApply(CallHandle::value).getClass(), "a dependent stage is a plain future, the caller's own");
+            assertEquals(CompletableFuture.class, f.thenApply(String::valueOf).getClass(), "a dependent stage is a plain future, the caller's own");
         }
     }
 

@@ -198,6 +198,37 @@ class StallWatchdogTest {
         assertTrue(e.getInt("thread") != e.getInt("spare"), "the blocked thread hands over to another");
     }
 
+    @Test
+    void aBlockedCallIsRecordedFromItsHookFireToItsWorkerFinishAndAQuickCallIsNot() throws Exception {
+        Path file = Files.createTempFile("asys-blockedcall", ".jfr");
+        long[] ids = new long[2];
+        try (Recording r = new Recording()) {
+            r.enable("asys.BlockedCall").withThreshold(Duration.ZERO);
+            r.start();
+            try (Harness h = harness(Duration.ZERO)) {
+                Identity u = h.rt.newIdentity("jfr");
+                java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2);
+                onLoop(u, () -> {
+                    ids[0] = u.submit(() -> 7, res -> done.countDown()).id();
+                    ids[1] = u.submit(() -> { Blocking.sleep(Duration.ofMillis(30)); throw new IllegalStateException("late"); },
+                            res -> done.countDown()).id();
+                });
+                assertTrue(done.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            r.stop();
+            r.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        Files.delete(file);
+        List<RecordedEvent> blocked = events.stream().filter(ev -> ev.getEventType().getName().equals("asys.BlockedCall")).toList();
+        assertEquals(1, blocked.size(), "one event, for the call that blocked: " + blocked);
+        RecordedEvent e = blocked.get(0);
+        assertEquals(ids[1], e.getLong("call"));
+        assertTrue(e.getBoolean("failed"));
+        assertEquals(IllegalStateException.class.getName(), e.getString("error"));
+        assertTrue(e.getDuration().toMillis() >= 25, "spans the block: " + e.getDuration());
+    }
+
     private static boolean watchdogAlive() {
         return Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().equals("asys-stall-watchdog") && t.isAlive());

@@ -280,6 +280,7 @@ public final class WorkloadRunner {
             if (events.stream().filter(e -> e.equals("Reap")).count() > 1) {
                 violations.add("CompletionOnce: call #" + x + " was reaped twice");
             }
+            futureAgrees(x, h, violations);
             if (h.isDone() && o != Outcome.EAGAIN) {
                 boolean throwsKind = s.kind() == Workload.Kind.THROW || s.kind() == Workload.Kind.BLOCK_THEN_THROW;
                 if (throwsKind != (h.error() != null)) violations.add("Result: call #" + x + " error " + h.error());
@@ -288,5 +289,29 @@ public final class WorkloadRunner {
         }
         if (rt.ownerViolations() != 0) violations.add("IdentityUnique: " + rt.ownerViolations() + " owner check failures");
         if (rt.counters().threadsAlive() != 0) violations.add("NoThreadLeft: " + rt.counters().threadsAlive() + " threads alive after close");
+    }
+
+    /** A delivered call's future says what its handle says: the value, the call's own error, or
+     *  EAGAIN as a CallRejectedException with the handle's reason and id. */
+    private static void futureAgrees(int x, CallHandle<Object> h, List<String> violations) {
+        CompletableFuture<Object> f = h.future();
+        Object value;
+        Throwable error = null;
+        try {
+            value = f.get(OUTCOME_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            value = null;
+            error = e.getCause();
+        } catch (Exception e) {
+            violations.add("Future: call #" + x + "'s future did not complete: " + e);
+            return;
+        }
+        if (h.outcome() == Outcome.EAGAIN) {
+            if (!(error instanceof asys.runtime.CallRejectedException r) || r.reason() != h.eagainReason() || r.callId() != h.id()) {
+                violations.add("Future: EAGAIN call #" + x + " (" + h.eagainReason() + ") has future " + (error != null ? error : value));
+            }
+        } else if (error != h.error() || (error == null && !java.util.Objects.equals(value, h.value()))) {
+            violations.add("Future: call #" + x + " " + h + " has future " + (error != null ? error : value));
+        }
     }
 }

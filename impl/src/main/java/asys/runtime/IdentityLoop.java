@@ -1,0 +1,189 @@
+package asys.runtime;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An identity's loop, as its carrier runs it: the queues, the owner check and the loop's steps
+ * (the superclass of {@link Identity}, which is the public face; a superclass, not a field, so
+ * that the fast path reaches these with no extra load). Run by whichever thread carries it:
+ * run the next submitted call (its steps are {@link CallSteps}'); else reap a completion and run
+ * its handler; else run the next task; else, once closed with nothing in flight, end
+ * (IdentityEnd); else sleep until a task or a completion arrives (Await when calls are
+ * outstanding). The submission queue and the in-flight count belong to the carrier; the
+ * completion queue and the sleep are the {@link CompletionQueue}'s.
+ */
+abstract sealed class IdentityLoop extends LoopStats permits Identity {
+
+    final int id;
+    final String name;
+    final AsysRuntime runtime;
+    final Lane lane;
+    /** Completions posted and not yet reaped, and the carrier's sleep. */
+    final CompletionQueue completions;
+
+    /** Tasks from any thread. */
+    final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Calls submitted and not yet run; carrier only. */
+    private final ArrayDeque<CallRecord<?>> submissions = new ArrayDeque<>();
+    /** Calls accepted at Submit and not yet done (QUICK, EAGAIN or reaped); carrier only. */
+    int inFlight;
+    /** The thread carrying this identity now: the owner check (IdentityUnique). */
+    private final AtomicReference<KThread> owner = new AtomicReference<>();
+    /** Set once by Close; the loop's end reads it. */
+    volatile boolean closing;
+    final RuntimeFuture<Void> ended;
+
+    IdentityLoop(int id, String name, AsysRuntime runtime, Lane lane) {
+        this.id = id;
+        this.name = name;
+        this.runtime = runtime;
+        this.lane = lane;
+        this.completions = new CompletionQueue(id, runtime.tracer, runtime.reporter, runtime.threads,
+                () -> !tasks.isEmpty() || (closing && inFlight == 0));
+        this.ended = new RuntimeFuture<>("identity " + name + "'s ended()", this);
+    }
+
+    /** Identity-local values by {@link IdentityLocal#index}, and which slots are set; carrier only. */
+    private Object[] locals = NO_LOCALS;
+    private long[] localSet = NO_SET;
+    private static final Object[] NO_LOCALS = {};
+    private static final long[] NO_SET = {};
+
+    final Object local(int i) { return i < locals.length ? locals[i] : null; }
+
+    final boolean hasLocal(int i) { return (i >> 6) < localSet.length && (localSet[i >> 6] & (1L << i)) != 0; }
+
+    final void setLocal(int i, Object v) {
+        if (i >= locals.length) locals = java.util.Arrays.copyOf(locals, Math.max(i + 1, locals.length * 2));
+        if ((i >> 6) >= localSet.length) localSet = java.util.Arrays.copyOf(localSet, (i >> 6) + 1);
+        locals[i] = v;
+        localSet[i >> 6] |= 1L << i;
+    }
+
+    final void removeLocal(int i) {
+        if (i < locals.length) locals[i] = null;
+        if ((i >> 6) < localSet.length) localSet[i >> 6] &= ~(1L << i);
+    }
+
+    /** This loop's identity (the one subclass). */
+    private Identity identity() { return (Identity) this; }
+
+    /** Queues a new call to run after the current step; on the loop only (its carrier's thread). */
+    <T> CallRecord<T> queue(int flags, Call<T> call, StageCall<T> stage, CompletionHandler<T> handler) {
+        CallRecord<T> x = new CallRecord<>(nextCallId(runtime), identity(), flags, call, stage, handler);
+        submissions.add(x);
+        return x;
+    }
+
+    /** Whether this identity or its runtime is closed, so that it takes no new calls. */
+    boolean refusesCalls() { return closing || runtime.closing(); }
+
+    // ---- the loop, on its carrier thread --------------------------------------------------
+
+    boolean isCarrier(Thread t) {
+        KThread k = owner.get();
+        return k != null && k.thread == t;
+    }
+
+    /** The thread carrying this identity now, or null. */
+    KThread carrier() { return owner.get(); }
+
+    /** The first carrier takes the identity (at creation). */
+    void claim(KThread k) {
+        if (!owner.compareAndSet(null, k)) runtime.ownerViolation(identity(), k);
+    }
+
+    /** HookFire moves the identity from {@code from} to {@code to}. */
+    void transferOwner(KThread from, KThread to) {
+        if (!owner.compareAndSet(from, to)) runtime.ownerViolation(identity(), from);
+    }
+
+    void checkOwner(KThread me) {
+        if (owner.get() != me) runtime.ownerViolation(identity(), me);
+    }
+
+    /** Runs the loop on {@code me} until {@code me} stops carrying it (it became a worker and
+     *  finished its call) or the loop ends. */
+    void runLoop(KThread me) {
+        checkOwner(me);
+        while (true) {
+            try {
+                if (!loopStep(me)) return;
+            } catch (Throwable t) {
+                // A step of the runtime's own code failed; it undid itself or completed. The loop
+                // goes on while this thread carries it (a failure past a handoff leaves it elsewhere).
+                runtime.reporter.stepFailed("loop", owner.get() == me ? "identity " + id + " goes on"
+                        : "thread " + me.id + " leaves identity " + id, t);
+                if (owner.get() != me) return;
+            }
+        }
+    }
+
+    /** One step of the loop; false when {@code me} no longer carries it. */
+    private boolean loopStep(KThread me) {
+        CallRecord<?> x = submissions.poll();
+        if (x != null) {
+            step(CALL);
+            return CallSteps.run(identity(), me, x);   // false: me finished x as a worker, the loop is elsewhere
+        }
+        CallRecord<?> c = completions.reap(me);
+        if (c != null) {
+            inFlight--;
+            step(HANDLER);
+            CallSteps.deliver(identity(), me, c);
+            return true;
+        }
+        Runnable task = tasks.poll();
+        if (task != null) {
+            step(TASK);
+            checkOwner(me);
+            try {
+                task.run();
+            } catch (Throwable t) {
+                runtime.reporter.uncaught("task on identity " + name + " threw", t);
+            } finally {
+                me.resetThreadState();
+            }
+            return true;
+        }
+        if (closing && inFlight == 0 && submissions.isEmpty() && tasks.isEmpty()) {
+            boolean carrier = owner.compareAndSet(me, null);   // false: a thread that never carried it (reported)
+            runtime.identityEnded(identity());
+            ended.completeByRuntime(null);
+            if (carrier) identityEnd(me);
+            return false;
+        }
+        completions.await(me);
+        return true;
+    }
+
+    /**
+     * IdentityEnd: the loop has ended; its carrier goes back to its lane's pool (or exits when the
+     * pool is full), in one step with the event; once the runtime is closing it is then told to
+     * exit (PoolExit).
+     */
+    private void identityEnd(KThread me) {
+        Throwable failed;
+        try {
+            failed = Tracer.step(runtime.tracer, IdentityLoop::identityEnd, this, me, null, null);
+        } catch (Throwable t) {
+            failed = t;
+        }
+        if (failed != null) runtime.reporter.stepFailed("IdentityEnd", "thread " + me.id + " leaves identity " + id, failed);
+        if (me.parkedAtFinish) runtime.threads.exitIfClosing(me);
+    }
+
+    private static Throwable identityEnd(IdentityLoop u, KThread me, Object a, Object b, Tracer tr) {
+        me.parkedAtFinish = u.runtime.threads.parkOrRetire(me);
+        if (tr == null) return null;
+        try {
+            tr.emit(TraceAction.IdentityEnd, me.id, u.id);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+}
