@@ -16,9 +16,12 @@
 (* would block; NONBLOCK returns EAGAIN instead of blocking; ATOMIC never   *)
 (* sleeps to get the spare; a per-identity limit is checked at submit.     *)
 (* The allocator may fail to start a thread while the supply has some      *)
-(* left (AllocateFails).  With WithClose, identities and the runtime close *)
-(* with calls in flight: a closed identity ends only once each of its      *)
-(* calls is done, and after the runtime's close every thread exits.        *)
+(* left (AllocateFails).  A pool grows toward demand up to PoolCap (a      *)
+(* spare or worker going back to it stays) and shrinks back to PoolFloor   *)
+(* as idle spares outlive their keep-alive (KeepAliveExit).  With          *)
+(* WithClose, identities and the runtime close with calls in flight: a     *)
+(* closed identity ends only once each of its calls is done, and after the *)
+(* runtime's close every thread exits.                                     *)
 (*                                                                         *)
 (* This module is the mechanism only.  It carries no model-checking        *)
 (* bounds: MCAsys.tla adds the symmetry, the witnesses and the refinement  *)
@@ -36,6 +39,7 @@ CONSTANTS
     Identity,   \* user contexts (a user thread's registers and id)
     Call,       \* call ids; each is submitted at most once, by one identity
     PoolCap,    \* how many idle spares one CPU's pool holds at most
+    PoolFloor,  \* how many it keeps through idle time: preallocated, never timed out
     Limit,      \* how many calls one identity may have in flight
     WithClose,  \* TRUE: the model includes Close, CloseRuntime, PoolExit, IdentityEnd
     Fault       \* "none", or the broken variant to model (see Faults)
@@ -57,16 +61,19 @@ Faults == {
     "AllocRetriesForever",  \* with no thread left, the allocator sleeps again instead of EAGAIN
     "AllocFailsInProgress", \* a failed thread start leaves the call IN_PROGRESS, as if parked for a retry
     "EndWithCallsInFlight", \* a closed identity ends without waiting for its calls
-    "CloseDrainsOnce"       \* the runtime's close empties the pools once: a spare pooled later stays
+    "CloseDrainsOnce",      \* the runtime's close empties the pools once: a spare pooled later stays
+    "KeepAliveRacesReserve",\* an idle spare's keep-alive exit races a Submit that reserves it
+    "KeepAliveNever"        \* idle spares never time out: a pool that grew stays grown
 }
 
 ASSUME /\ PoolCap \in Nat
+       /\ PoolFloor \in 0..PoolCap
        /\ Limit \in Nat \ {0}
        /\ WithClose \in BOOLEAN
        /\ Fault \in Faults
        /\ CPU # {} /\ Identity # {}
-       \* the supply covers every identity and fills every pool at start
-       /\ Cardinality(KThread) >= Cardinality(Identity) + Cardinality(CPU) * PoolCap
+       \* the supply covers every identity and each pool's floor at start
+       /\ Cardinality(KThread) >= Cardinality(Identity) + Cardinality(CPU) * PoolFloor
 
 Flag      == {"NONBLOCK", "ATOMIC"}
 Outcome   == {"QUICK", "IN_PROGRESS", "EAGAIN"}
@@ -195,14 +202,14 @@ PostCount(x) == [posts EXCEPT ![x] = @ + 1]
 
 -----------------------------------------------------------------------------
 (* Initial state: every identity runs user code on a thread of its own, on    *)
-(* some CPU; each CPU's pool holds PoolCap preallocated spares; the          *)
+(* some CPU; each CPU's pool holds PoolFloor preallocated spares; the        *)
 (* remaining threads are unallocated.                                         *)
 
 InitCarrier == CHOOSE f \in [Identity -> KThread] :
                    \A u, v \in Identity : u # v => f[u] # f[v]
 InitSpares  == CHOOSE p \in [CPU -> SUBSET (KThread \ {InitCarrier[u] : u \in Identity})] :
                    /\ \A c, d \in CPU : c # d => p[c] \cap p[d] = {}
-                   /\ \A c \in CPU : Cardinality(p[c]) = PoolCap
+                   /\ \A c \in CPU : Cardinality(p[c]) = PoolFloor
 IsCarrier(k) == \E u \in Identity : InitCarrier[u] = k
 IsSpare(k)   == \E c \in CPU : k \in InitSpares[c]
 SpareCpu(k)  == CHOOSE c \in CPU : k \in InitSpares[c]
@@ -587,6 +594,24 @@ IdentityEnd(k) ==
     /\ act' = <<"IdentityEnd", k, u>>
     /\ UNCHANGED <<cpu, running, hook, spareFor, blocked, callVars, closed, shutdown>>
 
+(* KeepAliveExit(k): the pooled spare k has been idle for the keep-alive     *)
+(* time, and its pool holds more than PoolFloor: k leaves the pool and       *)
+(* exits.  Leaving the pool and the look at its size are one step (in the   *)
+(* runtime the spare takes itself out of its slot with one CAS, under the    *)
+(* pool's floor check), so a Submit that reserved k first wins and a         *)
+(* reserved spare never exits.  (Fault: the spare exits on an old look at    *)
+(* its own state, after a caller has reserved it: the hook has no spare.    *)
+(* Fault: no keep-alive at all.)                                              *)
+KeepAliveExit(k) ==
+    /\ Fault # "KeepAliveNever"
+    /\ \/ state[k] = "Pooled"
+       \/ Fault = "KeepAliveRacesReserve" /\ state[k] = "Reserved"
+    /\ Cardinality(Pool(cpu[k]) \cup {k}) > PoolFloor
+    /\ state' = [state EXCEPT ![k] = "Unallocated"]
+    /\ spareFor' = [spareFor EXCEPT ![k] = NoThread]
+    /\ act' = <<"KeepAliveExit", k>>
+    /\ UNCHANGED <<cpu, carries, running, hook, blocked, callVars, lifeVars>>
+
 (* Every submitted call is done and no thread is in a call: the system only  *)
 (* stutters.  (Keeps deadlock checking meaningful: any other state with no    *)
 (* step is a real deadlock.)                                                  *)
@@ -615,6 +640,7 @@ Next ==
     \/ CloseRuntime
     \/ \E k \in KThread : PoolExit(k)
     \/ \E k \in KThread : IdentityEnd(k)
+    \/ \E k \in KThread : KeepAliveExit(k)
     \/ Terminated
 
 (***************************************************************************)
@@ -633,6 +659,8 @@ Next ==
 (*  - Users are not obliged to close.  A closed identity with nothing in   *)
 (*    flight ends, and a pooled spare told to exit exits: weak fairness on *)
 (*    IdentityEnd and PoolExit.                                            *)
+(*  - Time passes: a spare idle past its keep-alive in a pool above its    *)
+(*    floor exits (weak fairness on KeepAliveExit).                        *)
 (***************************************************************************)
 Fairness ==
     /\ \A k \in KThread :
@@ -645,6 +673,7 @@ Fairness ==
           /\ \A x \in Call : WF_vars(Reap(k, x))
           /\ WF_vars(IdentityEnd(k))
           /\ WF_vars(PoolExit(k))
+          /\ WF_vars(KeepAliveExit(k))
     /\ \A x \in Call : WF_vars(MachineComplete(x))
 
 Spec == Init /\ [][Next]_vars /\ Fairness
@@ -741,6 +770,12 @@ AwaiterWoken == \A k \in KThread : state[k] = "Awaiting" ~> state[k] # "Awaiting
 PostedReaped == \A x \in Call : posts[x] > 0 ~> reaps[x] > 0
 \* A closed identity ends: each of its calls gets its outcome first (EndedCleanly).
 ClosedIdentityEnds == \A u \in Identity : (u \in closed \/ shutdown) ~> u \in ended
+\* An idle spare in a pool above its floor exits, unless it is put to work first
+\* or the pool comes down to its floor: an idle runtime keeps PoolFloor spares a pool.
+IdleSparesExit ==
+    \A k \in KThread :
+        (state[k] = "Pooled" /\ Cardinality(Pool(cpu[k])) > PoolFloor)
+            ~> (state[k] # "Pooled" \/ Cardinality(Pool(cpu[k])) <= PoolFloor)
 \* After the runtime's close every thread exits.
 CloseEndsEveryThread == shutdown ~> \A k \in KThread : state[k] = "Unallocated"
 

@@ -40,8 +40,8 @@
 (* The Layout event, first in every trace, gives the initial state:        *)
 (* pooled = <<thread, lane>> pairs (state "Pooled", cpu), carriers =       *)
 (* <<identity, thread, lane>> (carries, state "User"); its settings size   *)
-(* the constants (lanes: CPU, spareCapacity: PoolCap, threadLimit: the     *)
-(* KThread set, inFlightLimit: Limit).                                     *)
+(* the constants (lanes: CPU, spareCapacity: PoolCap, spareFloor:          *)
+(* PoolFloor, threadLimit: the KThread set, inFlightLimit: Limit).         *)
 (***************************************************************************)
 EXTENDS Asys, AsysTraceData, Sequences, TLC
 
@@ -155,6 +155,7 @@ IsClose          == Ev.action = "Close" /\ Close(Ev.identity)
 IsCloseRuntime   == Ev.action = "CloseRuntime" /\ CloseRuntime
 IsPoolExit       == Ev.action = "PoolExit" /\ PoolExit(Ev.thread)
 IsIdentityEnd    == Ev.action = "IdentityEnd" /\ carries[Ev.thread] = Ev.identity /\ IdentityEnd(Ev.thread)
+IsKeepAliveExit  == Ev.action = "KeepAliveExit" /\ KeepAliveExit(Ev.thread)
 
 TraceNext ==
     /\ i <= Len(Events)
@@ -162,6 +163,7 @@ TraceNext ==
        \/ IsReturnToUser \/ IsWorkerWake \/ IsWorkerBlock \/ IsWorkerFinish
        \/ IsMachineComplete \/ IsAwait \/ IsAwaitInterrupted \/ IsReap
        \/ IsAllocateFails \/ IsClose \/ IsCloseRuntime \/ IsPoolExit \/ IsIdentityEnd
+       \/ IsKeepAliveExit
     /\ i' = i + 1
     /\ UNCHANGED t
 
@@ -187,6 +189,7 @@ EnabledActions ==
     \cup (IF ENABLED CloseRuntime THEN {"CloseRuntime"} ELSE {})
     \cup (IF ENABLED \E k \in KThread : PoolExit(k) THEN {"PoolExit"} ELSE {})
     \cup (IF ENABLED \E k \in KThread : IdentityEnd(k) THEN {"IdentityEnd"} ELSE {})
+    \cup (IF ENABLED \E k \in KThread : KeepAliveExit(k) THEN {"KeepAliveExit"} ELSE {})
 
 \* The first pass, cheap: always true; prints when a trace has been matched to its end.
 TraceAccepted == i = Len(Events) + 1 => PrintT(<<"TRACE_OK", t>>)

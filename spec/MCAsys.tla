@@ -136,4 +136,11 @@ Unreached_PooledAfterClose ==
     ~(shutdown /\ act[1] \in {"CompleteInline", "WouldBlock", "WorkerFinish", "IdentityEnd"}
       /\ \E k \in KThread : state[k] = "Pooled")
 
+\* (for KeepAliveRacesReserve) an idle spare outlives its keep-alive and exits.
+Unreached_KeepAliveExit == ~(act[1] = "KeepAliveExit")
+
+\* (for the adaptive pool) a pool holds more spares than its floor: it grew
+\* with workers and spares that came back to it.
+Unreached_PoolAboveFloor == ~\E c \in CPU : Cardinality(Pool(c)) > PoolFloor
+
 =============================================================================

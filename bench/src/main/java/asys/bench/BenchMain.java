@@ -54,7 +54,8 @@ public final class BenchMain {
                         Map.of("block", new String[] {"park", "socket"}), false),
                 new Run("s6-raw-stall-jdk25", "RawStallBench\\.(asysWithAgent|virtualThreadPerCall)$",
                         Map.of("block", new String[] {"park", "socket", "sleep"}), true),
-                new Run("s7-agent-cost", "AgentCostBench\\.", Map.of("agent", new String[] {"off", "on"}), false, 4));
+                new Run("s7-agent-cost", "AgentCostBench\\.", Map.of("agent", new String[] {"off", "on"}), false, 4),
+                new Run("s8-pool", "PoolBench\\.", Map.of(), false));
     }
 
     /** Quick: one fork, short iterations. Full: three forks, longer iterations. */

@@ -119,6 +119,7 @@ final class Report {
         scale();
         rawStall();
         agentCost();
+        pool();
         md.append("#### Goals\n\n| scenario | goal | measured | target | verdict |\n|---|---|---|---|---|\n");
         for (Goal g : goals) {
             md.append("| ").append(g.scenario()).append(" | ").append(g.what()).append(" | ").append(g.measured()).append(" | ")
@@ -299,6 +300,43 @@ final class Report {
             }
         }
         md.append('\n');
+    }
+
+    private void pool() {
+        md.append("#### 8. The adaptive spare pool\n\n");
+        RunResult burst = find("s8-pool", "burst", null, null);
+        RunResult fixed = find("s8-pool", "burstFixedPool", null, null);
+        RunResult idle = find("s8-pool", "idleAfterKeepAlive", null, null);
+        if (burst == null || fixed == null || idle == null) {
+            md.append("(not run)\n\n");
+            return;
+        }
+        Map<String, Result> b = burst.getSecondaryResults(), f = fixed.getSecondaryResults(), i = idle.getSecondaryResults();
+        double perThousand = perThousand(b), meanIdle = i.get("idleSpares").getScore() / i.get("samples").getScore();
+        md.append("Bursts of ").append(PoolBench.BURST).append(" calls that each block ").append(PoolBench.BLOCK_MS)
+                .append(" ms, on one loop, once warm (the runtime built once per trial, measured after the warm-up).\n\n")
+                .append("| pool | time per burst, ms | threads started | calls that blocked | refused (EAGAIN) | threads started per 1,000 blocking calls |\n")
+                .append("|---|---|---|---|---|---|\n");
+        poolRow("adaptive (the defaults: floor 2, capacity = thread limit 256, keep-alive 60 s)", burst, b);
+        poolRow("fixed at 2 spares (capacity = floor = 2)", fixed, f);
+        md.append("\nIdle spares after a burst and ten keep-alives of ").append(PoolBench.KEEP_ALIVE_MS)
+                .append(" ms (`spareKeepAlive` set so; floor 2), mean of ").append(num(i.get("samples").getScore()))
+                .append(" bursts: ").append(num(meanIdle)).append(".\n\n");
+        goals.add(new Goal("8", "threads started per 1,000 blocking calls, bursts of " + PoolBench.BURST + ", warm",
+                num(perThousand), "≤ 10", perThousand <= 10, "by " + num(perThousand - 10)));
+        goals.add(new Goal("8", "idle spares after the keep-alive", num(meanIdle), "≤ the floor, 2", meanIdle <= 2,
+                "by " + num(meanIdle - 2)));
+    }
+
+    private static double perThousand(Map<String, Result> aux) {
+        double fires = aux.get("hookFires").getScore();
+        return fires == 0 ? Double.NaN : 1000 * aux.get("threadsStarted").getScore() / fires;
+    }
+
+    private void poolRow(String pool, RunResult r, Map<String, Result> aux) {
+        md.append("| ").append(pool).append(" | ").append(pm(r)).append(" | ").append(num(aux.get("threadsStarted").getScore()))
+                .append(" | ").append(num(aux.get("hookFires").getScore())).append(" | ").append(num(aux.get("eagain").getScore()))
+                .append(" | ").append(num(perThousand(aux))).append(" |\n");
     }
 
     private void scale() {

@@ -14,7 +14,7 @@ import java.util.Set;
 final class Fault {
 
     static final Set<String> NAMES = Set.of("none", "NoHookCheck", "HookKeptOnFastPath", "QuickPosts",
-            "AwaitNotAtomic", "PoolBeforePost", "HookKeptAtFire", "PostNotFailureAtomic");
+            "AwaitNotAtomic", "PoolBeforePost", "HookKeptAtFire", "PostNotFailureAtomic", "KeepAliveRacesReserve");
 
     static final String NAME = System.getProperty("asys.fault", "none");
 
@@ -40,6 +40,8 @@ final class Fault {
     static final boolean POST_NOT_FAILURE_ATOMIC = NAME.equals("PostNotFailureAtomic");
     /** The worker goes back to its pool before it posts its completion. */
     static final boolean POOL_BEFORE_POST = NAME.equals("PoolBeforePost");
+    /** An idle spare's keep-alive exit does not take it out of its pool first: it races a reservation. */
+    static final boolean KEEP_ALIVE_RACES_RESERVE = NAME.equals("KeepAliveRacesReserve");
 
     private Fault() {}
 

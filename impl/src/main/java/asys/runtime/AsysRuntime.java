@@ -49,6 +49,9 @@ public final class AsysRuntime implements AutoCloseable {
     private final StallWatchdog watchdog;
     /** How long an idle thread spins for work before it parks. */
     final long spinNanos;
+    /** How long a pooled spare stays idle before it exits (when its pool is above its floor);
+     *  0 when no pool can go above its floor (floor = capacity): no spare then waits with a timeout. */
+    final long keepAliveNanos;
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicInteger identityIds = new AtomicInteger();
     private final AtomicInteger nextLane = new AtomicInteger();
@@ -60,6 +63,7 @@ public final class AsysRuntime implements AutoCloseable {
 
     AsysRuntime(RuntimeBuilder b) {
         this.spinNanos = b.spinNanos;
+        this.keepAliveNanos = b.spareFloor() < b.spareCapacity() ? b.spareKeepAlive.toNanos() : 0;
         this.automaticHook = b.automaticHook;
         this.automaticHookOnFileIo = b.automaticHookOnFileIo;
         this.automaticHookOnSocketWrites = b.automaticHookOnSocketWrites;
@@ -68,12 +72,14 @@ public final class AsysRuntime implements AutoCloseable {
         this.tracer = b.traceSink == null ? null : new Tracer(b.traceSink);
         this.reporter = new Reporter(b.uncaught);
         this.threads = new ThreadSupply(this, b.threadFactory, b.threadLimit, b.threadStartTimeout.toNanos(), tracer,
-                reporter, counters.sparesAllocated);
+                reporter, counters.sparesAllocated, counters.keepAliveExits);
         this.lanes = new Lane[b.lanes];
-        for (int i = 0; i < lanes.length; i++) lanes[i] = new Lane(i, b.spareCapacity);
+        // A pool never holds more than the thread limit: a larger capacity is that limit.
+        int capacity = Math.min(b.spareCapacity(), b.threadLimit);
+        for (int i = 0; i < lanes.length; i++) lanes[i] = new Lane(i, capacity, b.spareFloor());
         this.watchdog = b.stallThreshold.isZero() ? null : new StallWatchdog(this, b.stallThreshold, b.onStall);
         for (Lane lane : lanes) {
-            for (int i = 0; b.preallocate && i < b.spareCapacity; i++) {
+            for (int i = 0; b.preallocate && i < b.spareFloor(); i++) {
                 KThread k = threads.start(lane, KThread.State.POOLED);
                 if (k == null || !lane.give(k)) {
                     close();
@@ -153,7 +159,8 @@ public final class AsysRuntime implements AutoCloseable {
      */
     public void traceLayout() {
         if (tracer != null) {
-            tracer.layout(lanes.length, lanes[0].capacity(), threads.threadLimit(), inFlightLimit, threads.threads(), identities);
+            tracer.layout(lanes.length, lanes[0].capacity(), lanes[0].floor, threads.threadLimit(), inFlightLimit,
+                    threads.threads(), identities);
         }
     }
 

@@ -8,11 +8,26 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code stalls}: loops held past the stall threshold (see {@link RuntimeBuilder#stallThreshold}).
  * {@code stepFailures}: steps of the runtime's own code that failed (an {@code Error} such as a
  * stack overflow, or a trace sink that threw) and were undone or completed, each reported to
- * the uncaught-error handler.
+ * the uncaught-error handler. {@code sparesAllocated}: threads started by Allocate for calls
+ * that found their pool empty; {@code keepAliveExits}: idle spares that exited on their
+ * keep-alive (see {@link RuntimeBuilder#spareKeepAlive}).
+ *
+ * @param quick calls that returned QUICK
+ * @param inProgress calls that returned IN_PROGRESS
+ * @param eagain calls that returned EAGAIN
+ * @param hookFires hooks fired
+ * @param sparesAllocated threads started by Allocate
+ * @param threadsAlive threads of the runtime alive now
+ * @param sparesPooled idle spares in the pools now
+ * @param ownerViolations calls made from a thread that does not carry their identity
+ * @param identitiesOpen identities whose loop has not ended
+ * @param stalls loops held past the stall threshold
+ * @param stepFailures steps of the runtime's own code that failed and were undone or completed
+ * @param keepAliveExits idle spares that exited on their keep-alive
  */
 public record Counters(long quick, long inProgress, long eagain, long hookFires, long sparesAllocated,
                        int threadsAlive, int sparesPooled, int ownerViolations, int identitiesOpen, long stalls,
-                       long stepFailures) {
+                       long stepFailures, long keepAliveExits) {
 
     /** The live adders behind a snapshot. */
     static final class Live {
@@ -23,10 +38,12 @@ public record Counters(long quick, long inProgress, long eagain, long hookFires,
         final LongAdder hookFires = new LongAdder();
         final LongAdder sparesAllocated = new LongAdder();
         final LongAdder stalls = new LongAdder();
+        final LongAdder keepAliveExits = new LongAdder();
 
         Counters snapshot(long liveQuick, int alive, int pooled, int violations, int identitiesOpen, long stepFailures) {
             return new Counters(quick.sum() + liveQuick, inProgress.sum(), eagain.sum(), hookFires.sum(),
-                    sparesAllocated.sum(), alive, pooled, violations, identitiesOpen, stalls.sum(), stepFailures);
+                    sparesAllocated.sum(), alive, pooled, violations, identitiesOpen, stalls.sum(), stepFailures,
+                    keepAliveExits.sum());
         }
     }
 }

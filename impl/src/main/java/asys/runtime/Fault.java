@@ -23,6 +23,8 @@ final class Fault {
     static final boolean POST_NOT_FAILURE_ATOMIC = false;
     /** The worker goes back to its pool before it posts its completion. */
     static final boolean POOL_BEFORE_POST = false;
+    /** An idle spare's keep-alive exit does not take it out of its pool first: it races a reservation. */
+    static final boolean KEEP_ALIVE_RACES_RESERVE = false;
 
     private Fault() {}
 

@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  *   IN_CALL ---HookFire (the call blocks)---> WORKER ---WorkerFinish---> POOLED (or EXITED)
  *   WORKER ---WorkerBlock / WorkerWake---> WORKER      no hook fires: it is clear
  *   POOLED ---PoolExit (the runtime is closing)---> EXITED
+ *   POOLED ---KeepAliveExit (idle past the keep-alive, its pool above its floor)---> EXITED
  *   USER ---IdentityEnd (its loop ended)---> POOLED (or EXITED)
  * </pre>
  *
@@ -85,6 +86,10 @@ final class KThread implements Runnable {
     private final java.util.concurrent.atomic.AtomicBoolean retired = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set by WorkerFinish when it put this thread back in its pool in the same step. */
     boolean parkedAtFinish;
+    /** How often this thread has been taken from its pool: counted by the taker (the one thread
+     *  that holds it then), read by the thread itself as it waits, to start its keep-alive again
+     *  when it was put to work in the meantime. A plain field: a stale read only delays an exit. */
+    int uses;
 
     // Owned by this thread alone.
     /** The hook: the spare reserved for the call on this stack; null when the hook is clear. */
@@ -195,6 +200,11 @@ final class KThread implements Runnable {
         // more than a hook may wait (tens of microseconds on a virtual machine).
         long spinUntil = runtime.spinNanos > 0 ? System.nanoTime() + runtime.spinNanos : 0;
         while ((a = assignment) == null && spinUntil != 0 && System.nanoTime() < spinUntil) Thread.onSpinWait();
+        // The keep-alive: a thread that waits this long without being taken from its pool tries
+        // KeepAliveExit. Not at all when no pool can go above its floor.
+        long keepAlive = runtime.keepAliveNanos;
+        long deadline = keepAlive > 0 ? System.nanoTime() + keepAlive : 0;
+        int usesBefore = uses;
         while ((a = assignment) == null) {
             PARKING.setVolatile(this, true);          // from here an assigner unparks this thread
             if ((a = assignment) != null) {
@@ -203,7 +213,23 @@ final class KThread implements Runnable {
                 if (!(boolean) PARKING.getAndSet(this, false)) LockSupport.park(this);
                 break;
             }
-            LockSupport.park(this);
+            if (deadline == 0) {
+                LockSupport.park(this);
+                continue;
+            }
+            long now = System.nanoTime();
+            if (now - deadline < 0) {
+                LockSupport.parkNanos(this, deadline - now);
+            } else if (uses != usesBefore) {           // put to work meanwhile: not idle that long
+                usesBefore = uses;
+                deadline = now + keepAlive;
+            } else if (runtime.threads.keepAliveExit(this)) {
+                // Out of its pool, so no assigner holds it: nobody will unpark it.
+                PARKING.setVolatile(this, false);
+                return Assignment.EXIT;
+            } else {
+                deadline = now + keepAlive;            // its pool at its floor, or it was just taken
+            }
         }
         assignment = null;
         resetThreadState();   // an interrupt of its idle time, or of its last work, is not the new work's

@@ -11,7 +11,11 @@ import java.util.function.BiConsumer;
 /** Builds a runtime from a checked configuration. */
 public final class RuntimeBuilder {
     int lanes = 1;
-    int spareCapacity = 2;
+    /** Null: the thread limit. */
+    Integer spareCapacity;
+    /** Null: 2, or the capacity when that is less. */
+    Integer spareFloor;
+    Duration spareKeepAlive = Duration.ofSeconds(60);
     boolean preallocate = true;
     int threadLimit = 256;
     int inFlightLimit = 1024;
@@ -37,15 +41,53 @@ public final class RuntimeBuilder {
      */
     public RuntimeBuilder lanes(int n) { lanes = n; return this; }
     /**
-     * Idle spares each lane keeps parked (PoolCap); preallocated at build; at least 1. The
-     * design reserves a spare before every call, so that the hook fire never allocates; with
-     * no pool at all every call, quick ones included, would start and end a thread of its own
-     * and every ATOMIC call would be refused.
+     * The most idle spares a lane's pool holds (PoolCap); at least 1. A worker that finishes, or
+     * a spare its call no longer needs, goes back to its pool while the pool has room, and exits
+     * when it is full; so the pool grows toward demand, up to this, and a loop that blocks often
+     * reuses the threads of its earlier blocks instead of starting new ones. Idle spares above
+     * the {@link #spareFloor floor} exit after the {@link #spareKeepAlive keep-alive}. Default:
+     * the {@link #threadLimit thread limit}, so no finished worker is thrown away while it may
+     * be needed again (as a cached thread pool keeps its threads). The design reserves a spare
+     * before every call, so that the hook fire never allocates; with no pool at all every call,
+     * quick ones included, would start and end a thread of its own and every ATOMIC call would
+     * be refused.
      *
      * @param n the number
      * @return this builder
      */
     public RuntimeBuilder spareCapacity(int n) { spareCapacity = n; return this; }
+    /**
+     * The idle spares a lane keeps through idle time (PoolFloor): started at build, and never
+     * taken by the keep-alive, so an idle runtime holds this many spares a lane and its first
+     * calls find one. Between 0 and {@link #spareCapacity}. With 0, an idle runtime holds no
+     * spare: the first call after an idle time starts a thread (Allocate), and an ATOMIC call
+     * gets EAGAIN (NO_SPARE) until some thread comes back to the pool. Default 2 (or the
+     * capacity, when that is less).
+     *
+     * @param n the number
+     * @return this builder
+     */
+    public RuntimeBuilder spareFloor(int n) { spareFloor = n; return this; }
+    /**
+     * How long a spare idle in its pool waits for work before it exits, when its pool holds more
+     * than the {@link #spareFloor floor} (KeepAliveExit). A spare put to work in the meantime
+     * (reserved for a call, even one that did not block) starts its wait again. Default 60 s.
+     *
+     * @param d the duration, positive
+     * @return this builder
+     */
+    public RuntimeBuilder spareKeepAlive(Duration d) {
+        Objects.requireNonNull(d, "spareKeepAlive");
+        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("spareKeepAlive must be positive, got " + d);
+        spareKeepAlive = d;
+        return this;
+    }
+
+    /** The capacity in force: as set, or the thread limit. */
+    int spareCapacity() { return spareCapacity != null ? spareCapacity : Math.max(1, threadLimit); }
+
+    /** The floor in force: as set, or 2 (the capacity when that is less). */
+    int spareFloor() { return spareFloor != null ? spareFloor : Math.min(2, spareCapacity()); }
     /** Whether build starts the pools' spares (default true). False only for tests that
      *  drive the runtime's objects by hand and must see no thread of the runtime's running. */
     RuntimeBuilder preallocate(boolean p) { preallocate = p; return this; }
@@ -199,16 +241,22 @@ public final class RuntimeBuilder {
     public AsysRuntime build() {
         List<String> wrong = new ArrayList<>();
         if (lanes < 1) wrong.add("lanes must be at least 1, got " + lanes);
+        int spareCapacity = spareCapacity(), spareFloor = spareFloor();
         if (spareCapacity < 1) {
             wrong.add("spareCapacity must be at least 1, got " + spareCapacity + ": every call reserves a spare before it runs,"
                     + " and with no pool every call, quick ones included, would start and end a thread and every ATOMIC call"
                     + " would get EAGAIN (NO_SPARE)");
         }
         if (inFlightLimit < 1) wrong.add("inFlightLimit must be at least 1, got " + inFlightLimit);
-        long preallocated = (long) Math.max(lanes, 0) * Math.max(spareCapacity, 0);
+        if (spareFloor < 0) wrong.add("spareFloor must not be negative, got " + spareFloor);
+        if (spareCapacity >= 1 && spareFloor > spareCapacity) {
+            wrong.add("spareFloor " + spareFloor + " is above spareCapacity " + spareCapacity
+                    + ": a pool cannot keep more idle spares than it holds");
+        }
+        long preallocated = (long) Math.max(lanes, 0) * Math.max(spareFloor, 0);
         if (threadLimit < preallocated + 1) {
             wrong.add("threadLimit " + threadLimit + " cannot hold the " + preallocated + " preallocated spares (lanes "
-                    + lanes + " x spareCapacity " + spareCapacity + ") and one identity's thread");
+                    + lanes + " x spareFloor " + spareFloor + ") and one identity's thread");
         }
         if (automaticHookOnFileIo && !automaticHook) wrong.add("automaticHookOnFileIo needs automaticHook(true)");
         if (automaticHookOnSocketWrites && !automaticHook) wrong.add("automaticHookOnSocketWrites needs automaticHook(true)");

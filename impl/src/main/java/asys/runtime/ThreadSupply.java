@@ -29,6 +29,8 @@ final class ThreadSupply {
     private final Tracer tracer;
     private final Reporter reporter;
     private final LongAdder sparesAllocated;
+    /** Spares that exited on their keep-alive. */
+    private final LongAdder keepAliveExits;
     /** Slots 1..threadLimit; true while in use. Guarded by its own monitor. */
     private final boolean[] slotInUse;
     /** The threads started and not yet ended. */
@@ -42,13 +44,14 @@ final class ThreadSupply {
     private volatile Runnable afterLastExit = () -> { };
 
     ThreadSupply(AsysRuntime runtime, ThreadFactory threadFactory, int threadLimit, long threadStartNanos,
-                 Tracer tracer, Reporter reporter, LongAdder sparesAllocated) {
+                 Tracer tracer, Reporter reporter, LongAdder sparesAllocated, LongAdder keepAliveExits) {
         this.runtime = runtime;
         this.threadFactory = threadFactory;
         this.threadStartNanos = threadStartNanos;
         this.tracer = tracer;
         this.reporter = reporter;
         this.sparesAllocated = sparesAllocated;
+        this.keepAliveExits = keepAliveExits;
         this.slotInUse = new boolean[threadLimit + 1];
     }
 
@@ -228,6 +231,39 @@ final class ThreadSupply {
         } finally {
             supply.retire(out);
             out.assign(KThread.Assignment.EXIT);
+        }
+        return true;
+    }
+
+    /**
+     * KeepAliveExit: {@code k} has waited in its pool past the keep-alive; if the pool holds more
+     * than its floor, {@code k} takes itself out of its slot and exits. The take is the CAS that a
+     * reservation's take would have made: whichever comes first has the thread, so a spare that
+     * was just reserved stays (the spec's KeepAliveExit, which only a Pooled thread takes). True
+     * when {@code k} left its pool and must exit.
+     *
+     * <p>With tracing on, the look at the pool's size and the take are one step under the
+     * tracer's monitor, as are the other steps' takes and gives, so the floor holds exactly. With
+     * it off they are two: a reservation between them can leave the pool one below its floor
+     * until the next spare comes back. That is safe: the model with no floor
+     * (model-check/MCAsys_pool_nofloor.cfg, where any idle spare may exit) passes every invariant.
+     */
+    boolean keepAliveExit(KThread k) {
+        return Tracer.step(tracer, ThreadSupply::keepAliveExit, this, k, null, null);
+    }
+
+    private static Boolean keepAliveExit(ThreadSupply supply, KThread k, Object unused1, Object unused2, Tracer tr) {
+        Lane l = k.lane;
+        if (l.pooled() <= l.floor) return false;
+        // (Fault: exits on its old look at the pool, still in its slot for a Submit to reserve.)
+        if (!Fault.KEEP_ALIVE_RACES_RESERVE && !l.remove(k)) return false;   // taken for a call since it timed out
+        try {
+            if (tr != null) tr.emit(TraceAction.KeepAliveExit, k.id, l.id);
+        } catch (Throwable t) {
+            supply.reporter.stepFailed("KeepAliveExit", "thread " + k.id + " exits all the same", t);
+        } finally {
+            supply.retire(k);
+            supply.keepAliveExits.increment();
         }
         return true;
     }

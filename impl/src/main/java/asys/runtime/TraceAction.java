@@ -54,7 +54,9 @@ public enum TraceAction {
     /** A pooled thread is taken out of its pool and told to exit (the runtime is closing). */
     PoolExit("thread", "lane?"),
     /** A closed identity's loop ends, every call of it delivered; its carrier goes to its pool. */
-    IdentityEnd("thread", "identity");
+    IdentityEnd("thread", "identity"),
+    /** A pooled spare idle past its keep-alive leaves its pool, above its floor, and exits. */
+    KeepAliveExit("thread", "lane?");
 
     private final List<String> fields;
     private final List<String> required;

@@ -65,7 +65,7 @@ final class Tracer {
      * The {@link TraceAction#Layout} event: the settings, every pooled spare with its lane, and
      * every identity with its carrier thread and lane.
      */
-    synchronized void layout(int lanes, int spareCapacity, int threadLimit, int inFlightLimit,
+    synchronized void layout(int lanes, int spareCapacity, int spareFloor, int threadLimit, int inFlightLimit,
                              Iterable<KThread> threads, Iterable<Identity> identities) {
         StringBuilder pooled = new StringBuilder("[");
         for (KThread k : threads) {
@@ -82,7 +82,7 @@ final class Tracer {
             }
         }
         sink.accept("{\"seq\":" + (++seq) + ",\"action\":\"Layout\",\"format\":1,\"lanes\":" + lanes
-                + ",\"spareCapacity\":" + spareCapacity + ",\"threadLimit\":" + threadLimit
+                + ",\"spareCapacity\":" + spareCapacity + ",\"spareFloor\":" + spareFloor + ",\"threadLimit\":" + threadLimit
                 + ",\"inFlightLimit\":" + inFlightLimit + ",\"pooled\":" + pooled + "],\"carriers\":" + carriers + "]}");
     }
 

@@ -25,7 +25,9 @@
  *   <li>{@code CompletionQueue}: an identity's completions and its carrier's sleep (the posts,
  *       Reap, Await, AwaitInterrupted).</li>
  *   <li>{@code ThreadSupply} and {@code Lane}: the finite supply of threads, the lanes' pools,
- *       and the ends of threads (PoolExit).</li>
+ *       and the ends of threads (PoolExit, and KeepAliveExit: a spare idle past its keep-alive in a
+ *       pool above its floor takes itself out of its slot with the same CAS a reservation's take
+ *       makes, so whichever comes first has it).</li>
  *   <li>{@code Tracer}: the events, and {@code Tracer.step}, the one place that runs a step
  *       with its event under the tracer's monitor (tracing on) or plainly (off).</li>
  *   <li>{@code Reporter}: the uncaught-error handler and the count of failed steps;

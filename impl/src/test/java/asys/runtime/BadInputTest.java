@@ -36,6 +36,25 @@ class BadInputTest {
     }
 
     @Test
+    void aPoolsFloorMustLieBetweenNoneAndItsCapacityAndItsKeepAliveBePositive() {
+        var e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().spareCapacity(2).spareFloor(3).build());
+        assertTrue(e.getMessage().contains("spareFloor 3 is above spareCapacity 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().spareFloor(-1).build());
+        assertTrue(e.getMessage().contains("spareFloor must not be negative, got -1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().spareKeepAlive(Duration.ZERO));
+        assertTrue(e.getMessage().contains("spareKeepAlive must be positive"), e.getMessage());
+        assertEquals("spareKeepAlive", assertThrows(NullPointerException.class, () -> AsysRuntime.builder().spareKeepAlive(null)).getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().lanes(2).spareFloor(3).threadLimit(6).build());
+        assertTrue(e.getMessage().contains("threadLimit 6 cannot hold the 6 preallocated spares (lanes 2 x spareFloor 3)"), e.getMessage());
+        try (AsysRuntime rt = AsysRuntime.builder().spareFloor(0).build()) {
+            assertEquals(0, rt.counters().sparesPooled(), "a floor of none: no spare until a call needs one");
+        }
+        try (AsysRuntime rt = AsysRuntime.builder().build()) {
+            assertEquals(2, rt.counters().sparesPooled(), "the default floor");
+        }
+    }
+
+    @Test
     void anImpossibleConfigurationNamesEachSettingThatIsWrong() {
         var e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().lanes(0).build());
         assertTrue(e.getMessage().contains("lanes must be at least 1, got 0"), e.getMessage());

@@ -40,7 +40,7 @@ class CompletionQueueLincheckTest {
     void postsFromTwoWorkersAreEachReapedOnceAndNeitherIsLostWhileTheCarrierSleeps() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
             CompletionQueue q = new CompletionQueue(1, null, new Reporter((what, t) -> { }), null, () -> false);
-            KThread carrier = new KThread(1, new Lane(0, 0), null, KThread.State.USER);
+            KThread carrier = new KThread(1, new Lane(0, 0, 0), null, KThread.State.USER);
             List<CallRecord<Integer>> calls = List.of(
                     new CallRecord<>(1, null, 0, () -> 1, null, r -> { }),
                     new CallRecord<>(2, null, 0, () -> 2, null, r -> { }));

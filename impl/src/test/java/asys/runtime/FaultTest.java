@@ -304,7 +304,7 @@ class FaultTest {
     void aBuildThatFailsPartWayEndsTheSparesItHadStarted() throws Exception {
         Factory f = new Factory();
         AtomicInteger asked = new AtomicInteger();
-        var e = assertThrows(IllegalStateException.class, () -> AsysRuntime.builder().lanes(1).spareCapacity(3)
+        var e = assertThrows(IllegalStateException.class, () -> AsysRuntime.builder().lanes(1).spareCapacity(3).spareFloor(3)
                 .threadFactory(r -> asked.incrementAndGet() <= 2 ? f.newThread(r) : null)
                 .uncaughtErrorHandler((w, t) -> { }).build());
         assertTrue(e.getMessage().contains("cannot preallocate spare 2 of lane 0"), e.getMessage());

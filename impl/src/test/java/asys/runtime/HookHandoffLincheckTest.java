@@ -85,7 +85,7 @@ class HookHandoffLincheckTest {
         Scene(long spinNanos) {
             rt = AsysRuntime.builder().lanes(1).spareCapacity(1).preallocate(false).threadLimit(2).stallThreshold(Duration.ZERO)
                     .spinBeforePark(Duration.ofNanos(spinNanos)).build();
-            Lane lane = new Lane(0, 1);
+            Lane lane = new Lane(0, 1, 1);
             u = new Identity(1, "u", rt, lane);
             x = new CallRecord<>(1, u, 0, () -> 1, null, r -> { });
             caller = new KThread(1, lane, rt, KThread.State.IN_CALL);

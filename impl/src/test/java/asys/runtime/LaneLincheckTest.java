@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 public class LaneLincheckTest {
 
-    private final Lane lane = new Lane(0, 2);
+    private final Lane lane = new Lane(0, 2, 1);
     /** The spares each Lincheck thread holds (only that thread touches its own); Lincheck's
      *  thread ids are 1, 2, 3. */
     @SuppressWarnings("unchecked")

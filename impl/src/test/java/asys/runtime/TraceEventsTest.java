@@ -232,7 +232,7 @@ class TraceEventsTest {
         StringWriter out = new StringWriter();
         Tracer t = new Tracer(TraceSink.to(out));
         t.emit(TraceAction.Submit, 1, null, null, null, "a\"b\\c\n\u0001 \u001f~", null, null, null);
-        t.layout(1, 1, 2, 1, List.of(), List.of());
+        t.layout(1, 1, 1, 2, 1, List.of(), List.of());
         String[] lines = out.toString().split("\n");
         assertEquals(2, lines.length);
         assertTrue(lines[0].contains("\"flags\":\"a\\\"b\\\\c\\u000a\\u0001 \\u001f~\""), lines[0]);

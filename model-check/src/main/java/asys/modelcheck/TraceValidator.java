@@ -45,9 +45,15 @@ public final class TraceValidator {
     /** One trace file, read and checked for form. */
     public record Trace(Path file, Map<String, Object> layout, List<Map<String, Object>> events, List<Integer> lines) {
         String groupKey() {
-            return "lanes" + layout.get("lanes") + "-cap" + layout.get("spareCapacity") + "-threads"
+            return "lanes" + layout.get("lanes") + "-cap" + layout.get("spareCapacity") + "-floor" + spareFloor(layout) + "-threads"
                     + layout.get("threadLimit") + "-limit" + layout.get("inFlightLimit");
         }
+    }
+
+    /** The pool's floor the Layout gives; a trace of a runtime before the adaptive pool has none,
+     *  its pools fixed at their capacity. */
+    static Object spareFloor(Map<String, Object> layout) {
+        return layout.getOrDefault("spareFloor", layout.get("spareCapacity"));
     }
 
     /** A trace's verdict. */
@@ -231,6 +237,7 @@ public final class TraceValidator {
               Identity <- TraceIdentity
               Call <- TraceCall
               PoolCap <- TracePoolCap
+              PoolFloor <- TracePoolFloor
               Limit <- TraceLimit
               WithClose = TRUE
               Fault = "none"
@@ -262,6 +269,7 @@ public final class TraceValidator {
                 + "TraceIdentity == 1.." + maxId + "\n"
                 + "TraceCall     == 1.." + maxCall + "\n"
                 + "TracePoolCap  == " + l0.get("spareCapacity") + "\n"
+                + "TracePoolFloor == " + spareFloor(l0) + "\n"
                 + "TraceLimit    == " + l0.get("inFlightLimit") + "\n\n"
                 + "\\* The traces: <<[layout |-> [pooled, carriers], events |-> <<event, ...>>], ...>>, defined in\n"
                 + "\\* Java (asys.modelcheck.TraceData, found by TLC through tlc2.overrides.TLCOverrides in model-check's\n"

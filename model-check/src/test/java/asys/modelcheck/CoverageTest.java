@@ -111,6 +111,7 @@ class CoverageTest {
                   Identity = {u1}
                   Call = {x1}
                   PoolCap = 1
+                  PoolFloor = 1
                   Limit = 1
                   WithClose = FALSE
                   Fault = "none"
@@ -136,6 +137,7 @@ class CoverageTest {
         assertEquals(1, code, text);
         assertTrue(text.contains(" not taken under every invariant: "), text);
         assertTrue(text.contains("SubmitOverLimit") && text.contains("AllocateExhausted"), text);
+        assertTrue(text.contains("KeepAliveExit"), "a fixed pool never takes the keep-alive branch: " + text);
         assertTrue(text.contains("check: 1 passed, 0 variants rejected as expected, 0 failed"), text);
     }
 }

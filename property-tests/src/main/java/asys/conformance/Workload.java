@@ -7,7 +7,8 @@ import java.util.List;
  * A generated workload: runtime settings, identities with their tasks, the calls each task
  * submits, and the order in which the test releases blocked calls and completes state machines.
  *
- * @param preset       index into {@link #PRESETS}: lanes, spare capacity, thread limit, in-flight limit
+ * @param preset       index into {@link #PRESETS}: lanes, spare capacity, thread limit, in-flight limit,
+ *                     spare floor
  * @param identities   per identity, its tasks; per task, the calls it submits
  * @param releaseOrder what the test does, in order: an index into {@link #calls()} releases that call's
  *                     next block (a call that blocks n times appears n times) or completes its state
@@ -22,13 +23,20 @@ public record Workload(int preset, List<List<List<CallSpec>>> identities, List<I
     /** In {@link #releaseOrder}: close every identity now (calls in flight go on to their outcome). */
     public static final int CLOSE = Integer.MIN_VALUE;
 
-    /** Settings: lanes, spareCapacity, threadLimit, inFlightLimit. Few, so TLC checks them in few runs. */
+    /** Settings: lanes, spareCapacity, threadLimit, inFlightLimit, spareFloor. Few, so TLC checks them
+     *  in few runs. The last two grow their pools past their floors (the last has none: its pool
+     *  starts empty), and their idle spares exit on a keep-alive of {@link #KEEP_ALIVE_MS}. */
     public static final int[][] PRESETS = {
-            {1, 1, 4, 2},
-            {2, 1, 6, 3},
-            {1, 1, 4, 4},
-            {2, 2, 8, 8},
+            {1, 1, 4, 2, 1},
+            {2, 1, 6, 3, 1},
+            {1, 1, 4, 4, 1},
+            {2, 2, 8, 8, 2},
+            {1, 3, 5, 3, 1},
+            {1, 2, 4, 3, 0},
     };
+
+    /** The spares' keep-alive in every run: short, so that spares above a floor exit mid-workload. */
+    public static final int KEEP_ALIVE_MS = 1;
 
     /** What a call does. */
     public enum Kind {
@@ -55,6 +63,7 @@ public record Workload(int preset, List<List<List<CallSpec>>> identities, List<I
     public int spareCapacity() { return PRESETS[preset][1]; }
     public int threadLimit() { return PRESETS[preset][2]; }
     public int inFlightLimit() { return PRESETS[preset][3]; }
+    public int spareFloor() { return PRESETS[preset][4]; }
 
     /** A task with its identity and the index of its first call in {@link #calls()}. */
     public record TaskRef(int identity, List<CallSpec> calls, int firstCall, boolean first) {}
@@ -83,6 +92,7 @@ public record Workload(int preset, List<List<List<CallSpec>>> identities, List<I
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Workload[lanes=" + lanes() + ", spareCapacity=" + spareCapacity()
+                + ", spareFloor=" + spareFloor()
                 + ", threadLimit=" + threadLimit() + ", inFlightLimit=" + inFlightLimit());
         int c = 0;
         for (int u = 0; u < identities.size(); u++) {

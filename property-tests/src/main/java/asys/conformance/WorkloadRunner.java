@@ -77,7 +77,8 @@ public final class WorkloadRunner {
         List<String> violations = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger uncaught = new AtomicInteger();
         FlakyFactory factory = new FlakyFactory(flaky(w));
-        AsysRuntime rt = AsysRuntime.builder().lanes(w.lanes()).spareCapacity(w.spareCapacity())
+        AsysRuntime rt = AsysRuntime.builder().lanes(w.lanes()).spareCapacity(w.spareCapacity()).spareFloor(w.spareFloor())
+                .spareKeepAlive(java.time.Duration.ofMillis(Workload.KEEP_ALIVE_MS))
                 .threadLimit(w.threadLimit()).inFlightLimit(w.inFlightLimit()).traceSink(TraceSink.to(trace))
                 .automaticHook(mode == Mode.RAW).threadFactory(factory)
                 .uncaughtErrorHandler((what, t) -> {

@@ -32,6 +32,7 @@ class TeethTest {
             "PoolBeforePost,Submit,,",
             "AwaitNotAtomic,,ExactlyOneOutcome,",
             "HookKeptAtFire,HookFire,,raw",
+            "KeepAliveRacesReserve,Submit,,",
     })
     void anInjectedMistakeIsCaught(String fault, String rejectedAt, String property, String raw) throws Exception {
         Path dir = Conformance.TARGET.resolve("teeth").resolve(fault + (raw == null ? "" : "-raw"));

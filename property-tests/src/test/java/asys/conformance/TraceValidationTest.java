@@ -32,8 +32,10 @@ class TraceValidationTest {
         long withClose = traces.stream().filter(t -> has(t, "CloseRuntime")).count();
         long closeInFlight = traces.stream().filter(TraceValidationTest::closedWithCallsInFlight).count();
         long factoryFailures = traces.stream().filter(t -> has(t, "AllocateFails")).count();
+        long keepAlive = traces.stream().filter(t -> has(t, "KeepAliveExit")).count();
         System.out.println("trace-validation: " + withClose + " traces with close, " + closeInFlight
                 + " with calls in flight at a Close, " + factoryFailures + " with AllocateFails, " + report.rejected() + " rejected");
+        System.out.println("trace-validation: " + keepAlive + " traces with KeepAliveExit");
         assertTrue(report.problems().isEmpty(), () -> "TLC problems: " + report.problems());
         assertEquals(TRACES, report.verdicts().size());
         assertEquals(0, report.rejected(), "rejected traces: see above");
@@ -41,6 +43,7 @@ class TraceValidationTest {
         assertEquals(TRACES, withClose, "every run ends with the runtime's close");
         assertTrue(closeInFlight > TRACES / 10, "too few traces close with calls in flight: " + closeInFlight);
         assertTrue(factoryFailures > TRACES / 20, "too few traces with a failed thread start: " + factoryFailures);
+        assertTrue(keepAlive >= TRACES / 50, "too few traces where an idle spare exits on its keep-alive: " + keepAlive);
     }
 
     static boolean has(TraceValidator.Trace t, String action) {
