@@ -315,9 +315,12 @@ Submit(k, x, fl) ==
     \/ SubmitToAllocator(k, x, fl)
 
 (* Allocate(k): the allocator returns to k, which entered its call with an   *)
-(* empty pool.  A fresh thread becomes k's spare and the hook is set; with    *)
-(* no thread left in the supply, the call returns EAGAIN on k.  Branches as   *)
-(* for Submit; AllocateWaitsAgain is taken only under its Fault.              *)
+(* empty pool.  A fresh thread becomes k's spare and the hook is set; or,    *)
+(* the allocator having slept meanwhile, a spare that came back to the pool  *)
+(* of k's CPU does; with no thread left in the supply, the call returns      *)
+(* EAGAIN on k (at once, or when its bounded wait is over: the time it waits *)
+(* is not modelled).  Branches as for Submit; AllocateWaitsAgain is taken    *)
+(* only under its Fault (a wait with no bound).                              *)
 CanAllocate(k) == state[k] = "InCall" /\ ~hook[k]
 InAllocator(k) ==
     UNCHANGED <<cpu, carries, blocked, owner, flags, posts, reaps, machines, queue, lifeVars>>
@@ -340,6 +343,18 @@ AllocateGives(k) ==
     /\ hook' = [hook EXCEPT ![k] = TRUE]
     /\ UNCHANGED <<running, outcome, returns>>
 
+\* the allocator slept, and a spare came back to the pool of k's CPU meanwhile
+AllocateFromPool(k) ==
+    /\ CanAllocate(k)
+    /\ Pool(cpu[k]) # {}
+    /\ InAllocator(k)
+    /\ act' = <<"Allocate", k, running[k]>>
+    /\ \E s \in Pool(cpu[k]) :
+          /\ state' = [state EXCEPT ![s] = "Reserved"]
+          /\ spareFor' = [spareFor EXCEPT ![s] = k]
+    /\ hook' = [hook EXCEPT ![k] = TRUE]
+    /\ UNCHANGED <<running, outcome, returns>>
+
 AllocateExhausted(k) ==
     /\ CanAllocate(k)
     /\ Free = {}
@@ -357,7 +372,7 @@ AllocateWaitsAgain(k) ==
     /\ act' = <<"Allocate", k, running[k]>>
     /\ UNCHANGED <<state, spareFor, hook, running, outcome, returns>>
 
-Allocate(k) == AllocateGives(k) \/ AllocateExhausted(k) \/ AllocateWaitsAgain(k)
+Allocate(k) == AllocateGives(k) \/ AllocateFromPool(k) \/ AllocateExhausted(k) \/ AllocateWaitsAgain(k)
 
 (* AllocateFails(k): the supply has threads left, but starting one fails     *)
 (* (in the runtime: the thread factory throws, returns null, or gives a      *)

@@ -102,6 +102,8 @@ IsAllocate ==
     /\ Ev.action = "Allocate"
     /\ Allocate(Ev.thread)
     /\ Has(Ev, "spare") => spareFor'[Ev.spare] = Ev.thread
+    \* the spare came from the pool (the allocator waited), or is a fresh thread
+    /\ Has(Ev, "pooled") => (state[Ev.spare] = "Pooled") = Ev.pooled
     /\ Has(Ev, "outcome") => outcome'[Ev.call] = Ev.outcome
 
 \* A thread start that failed with threads left in the supply (the factory failed).

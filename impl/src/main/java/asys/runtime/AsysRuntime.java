@@ -52,6 +52,8 @@ public final class AsysRuntime implements AutoCloseable {
     /** How long a pooled spare stays idle before it exits (when its pool is above its floor);
      *  0 when no pool can go above its floor (floor = capacity): no spare then waits with a timeout. */
     final long keepAliveNanos;
+    /** How long Allocate waits for a spare when the supply is exhausted; 0: EAGAIN at once. */
+    final long spareWaitNanos;
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicInteger identityIds = new AtomicInteger();
     private final AtomicInteger nextLane = new AtomicInteger();
@@ -64,6 +66,7 @@ public final class AsysRuntime implements AutoCloseable {
     AsysRuntime(RuntimeBuilder b) {
         this.spinNanos = b.spinNanos;
         this.keepAliveNanos = b.spareFloor() < b.spareCapacity() ? b.spareKeepAlive.toNanos() : 0;
+        this.spareWaitNanos = b.spareWait.toNanos();
         this.automaticHook = b.automaticHook;
         this.automaticHookOnFileIo = b.automaticHookOnFileIo;
         this.automaticHookOnSocketWrites = b.automaticHookOnSocketWrites;

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The spec's steps of one call, on its identity's loop: {@link #submit}, {@link #allocate} or
@@ -181,14 +182,49 @@ final class CallSteps {
         return s;
     }
 
-    /** The Allocate step: a new thread from the supply becomes the spare (AllocateGives), the
-     *  supply is exhausted (AllocateExhausted: EAGAIN), or starting one fails (AllocateFails). The
-     *  supply's state and the event change together. */
+    /** What an attempt of Allocate returns when it found nothing and the allocator waits on. */
+    private static final KThread WAIT = new KThread(0, null, null, KThread.State.EXITED);
+
+    /**
+     * The Allocate step: a new thread from the supply becomes the spare (AllocateGives), the
+     * supply is exhausted (AllocateExhausted: EAGAIN), or starting one fails (AllocateFails). The
+     * supply's state and the event change together. With {@link RuntimeBuilder#spareWait} the
+     * allocator sleeps while the supply is exhausted, at most that long, and takes a spare that
+     * comes back to the lane's pool meanwhile (AllocateFromPool) or a thread slot that frees: each
+     * attempt is a step of its own, and only the one that decides has an event. The loop waits
+     * here, as the design's allocator "may sleep"; ATOMIC calls never come here.
+     */
     private static KThread allocate(Identity u, KThread me, CallRecord<?> x) {
-        return Tracer.step(u.runtime.tracer, CallSteps::allocate, u, me, x, null);
+        AsysRuntime rt = u.runtime;
+        if (rt.spareWaitNanos == 0) return Tracer.step(rt.tracer, CallSteps::allocate, u, me, x, AT_ONCE);
+        long deadline = System.nanoTime() + rt.spareWaitNanos, pause = 10_000;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Integer attempt = left <= 0 || rt.threads.closing() ? LAST : WAITING;
+            KThread s = Tracer.step(rt.tracer, CallSteps::allocate, u, me, x, attempt);
+            if (s != WAIT) return s;
+            LockSupport.parkNanos(Math.min(pause, left));   // a new look soon, then less often
+            pause = Math.min(2 * pause, 1_000_000);
+        }
     }
 
-    private static KThread allocate(Identity u, KThread me, CallRecord<?> x, Object unused, Tracer tr) {
+    /** Allocate's attempts: with no wait; while waiting (nothing found: {@link #WAIT}); the last. */
+    private static final Integer AT_ONCE = 0, WAITING = 1, LAST = 2;
+
+    private static KThread allocate(Identity u, KThread me, CallRecord<?> x, Integer attempt, Tracer tr) {
+        if (attempt != AT_ONCE) {
+            KThread s = u.lane.take();                     // a spare came back while the allocator slept
+            if (s != null) {
+                s.state(KThread.State.RESERVED);
+                try {
+                    if (tr != null) tr.emit(TraceAction.Allocate, me.id, x.id, s.id, null, null, true);
+                } catch (Throwable t) {
+                    u.runtime.reporter.stepFailed("Allocate", "call " + x.id + " has spare " + s.id + " all the same", t);
+                }
+                return s;
+            }
+            if (attempt == WAITING && !u.runtime.threads.slotFree()) return WAIT;   // nothing changed: no step yet
+        }
         ThreadSupply.Allocation a;
         try {
             a = u.runtime.threads.allocateSpare(u.lane);   // a failed start is undone there
@@ -200,11 +236,11 @@ final class CallSteps {
         if (fresh == null && !a.exhausted()) return allocateFails(u, me, x, tr);
         if (fresh == null) {
             noSpare(u, me, x);
-            if (tr != null) tr.emit(TraceAction.Allocate, me.id, x.id, null, "EAGAIN", "NO_SPARE");
+            if (tr != null) tr.emit(TraceAction.Allocate, me.id, x.id, null, "EAGAIN", "NO_SPARE", null);
             return null;
         }
         try {
-            if (tr != null) tr.emit(TraceAction.Allocate, me.id, x.id, fresh.id, null, null);
+            if (tr != null) tr.emit(TraceAction.Allocate, me.id, x.id, fresh.id, null, null, null);
         } catch (Throwable t) {
             u.runtime.reporter.stepFailed("Allocate", "call " + x.id + " has spare " + fresh.id + " all the same", t);
         }

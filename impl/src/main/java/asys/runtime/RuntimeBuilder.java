@@ -16,6 +16,7 @@ public final class RuntimeBuilder {
     /** Null: 2, or the capacity when that is less. */
     Integer spareFloor;
     Duration spareKeepAlive = Duration.ofSeconds(60);
+    Duration spareWait = Duration.ZERO;
     boolean preallocate = true;
     int threadLimit = 256;
     int inFlightLimit = 1024;
@@ -80,6 +81,24 @@ public final class RuntimeBuilder {
         Objects.requireNonNull(d, "spareKeepAlive");
         if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("spareKeepAlive must be positive, got " + d);
         spareKeepAlive = d;
+        return this;
+    }
+
+    /**
+     * What a call does that finds its pool empty and no thread left to start (the thread limit
+     * reached): with zero (the default), it gets EAGAIN (NO_SPARE) at once; otherwise its loop
+     * waits in the allocator, at most this long, for a spare to come back to its lane's pool or a
+     * thread to end, and the call runs with it (the design's allocator, which may sleep; bounded,
+     * so that every call still returns: the spec's broken variant AllocRetriesForever is the
+     * unbounded wait). The loop runs nothing else while it waits. ATOMIC calls never wait.
+     *
+     * @param d the longest wait, zero or positive
+     * @return this builder
+     */
+    public RuntimeBuilder spareWait(Duration d) {
+        Objects.requireNonNull(d, "spareWait");
+        if (d.isNegative()) throw new IllegalArgumentException("spareWait must not be negative, got " + d);
+        spareWait = d;
         return this;
     }
 

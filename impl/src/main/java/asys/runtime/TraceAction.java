@@ -21,8 +21,9 @@ public enum TraceAction {
     Layout(),
     /** A call enters the runtime: over the limit, a spare reserved, ATOMIC with no spare, or to the allocator. */
     Submit("thread", "identity?", "call", "lane?", "flags", "spare?", "outcome?", "reason?"),
-    /** The allocator gives the call a new thread as its spare, or the supply is exhausted (EAGAIN). */
-    Allocate("thread", "call", "spare?", "outcome?", "reason?"),
+    /** The allocator gives the call a new thread as its spare, or one that came back to its pool while
+     *  the allocator waited ({@code pooled}), or the supply is exhausted (EAGAIN). */
+    Allocate("thread", "call", "spare?", "outcome?", "reason?", "pooled?"),
     /** Starting a thread failed with the supply not exhausted: the call gets EAGAIN (NO_SPARE). */
     AllocateFails("thread", "call", "outcome?", "reason?"),
     /** The call returned on its caller's stack: QUICK; the hook cleared, the spare back in its pool. */

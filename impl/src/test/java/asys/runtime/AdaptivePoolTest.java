@@ -122,6 +122,57 @@ class AdaptivePoolTest {
     }
 
     @Test
+    void withSpareWaitACallThatFindsNoThreadWaitsForOneToComeBackToItsPool() throws Exception {
+        // Thread limit 3: the loop's carrier, the floor's spare, one more. Two calls blocked hold
+        // two workers; the third finds no spare and no thread to start, and waits in the allocator
+        // until the first call's worker comes back to the pool.
+        try (Harness h = new Harness(b -> b.lanes(1).threadLimit(3).spareFloor(1).spareWait(Duration.ofSeconds(10)))) {
+            Identity u = h.rt.newIdentity("u");
+            Harness.Gate first = new Harness.Gate(), second = new Harness.Gate();
+            List<CallHandle<Object>> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+            calls.add(Harness.submitThrough(u, first, "first", r -> { }));
+            first.awaitBlocked(1);
+            calls.add(Harness.submitThrough(u, second, "second", r -> { }));
+            second.awaitBlocked(1);
+            u.execute(() -> calls.add(u.submit(() -> "third", r -> { })));   // the loop waits in the allocator
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (calls.size() < 3 && System.nanoTime() < deadline) Thread.sleep(1);
+            CallHandle<Object> third = calls.get(2);
+            Thread.sleep(50);
+            assertEquals(Outcome.PENDING, third.outcome(), "the third call is still in the allocator");
+            first.open();
+            assertEquals("third", done(third).value());
+            assertEquals(Outcome.QUICK, third.outcome(), "it ran, on the spare that came back");
+            second.open();
+            done(calls.get(1));
+            boolean fromPool;
+            synchronized (h.trace) {
+                fromPool = h.trace.stream().anyMatch(e -> e.contains("\"action\":\"Allocate\"") && e.contains("\"pooled\":true"));
+            }
+            assertTrue(fromPool, "an Allocate event with a spare from the pool");
+        }
+    }
+
+    @Test
+    void withSpareWaitACallThatNothingFreesGetsEagainOnceTheWaitIsOver() throws Exception {
+        try (Harness h = new Harness(b -> b.lanes(1).threadLimit(2).spareFloor(1).spareWait(Duration.ofMillis(30)))) {
+            Identity u = h.rt.newIdentity("u");
+            Harness.Gate gate = new Harness.Gate();
+            CallHandle<Object> held = Harness.submitThrough(u, gate, "held", r -> { });
+            gate.awaitBlocked(1);
+            List<CallHandle<Object>> calls = new ArrayList<>();
+            long t0 = System.nanoTime();
+            onLoop(u, () -> calls.add(u.submit(() -> "never ran", r -> { })));
+            CallHandle<Object> refused = done(calls.get(0));
+            assertEquals(Outcome.EAGAIN, refused.outcome());
+            assertEquals(EagainReason.NO_SPARE, refused.eagainReason());
+            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(30), "it waited its 30 ms first");
+            gate.open();
+            assertEquals("held", done(held).value());
+        }
+    }
+
+    @Test
     void aFixedPoolTimesNothingOut() throws Exception {
         try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(2).spareFloor(2).spareKeepAlive(Duration.ofMillis(1)))) {
             Identity u = h.rt.newIdentity("u");

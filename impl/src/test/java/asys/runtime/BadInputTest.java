@@ -44,6 +44,9 @@ class BadInputTest {
         e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().spareKeepAlive(Duration.ZERO));
         assertTrue(e.getMessage().contains("spareKeepAlive must be positive"), e.getMessage());
         assertEquals("spareKeepAlive", assertThrows(NullPointerException.class, () -> AsysRuntime.builder().spareKeepAlive(null)).getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().spareWait(Duration.ofMillis(-1)));
+        assertTrue(e.getMessage().contains("spareWait must not be negative"), e.getMessage());
+        assertEquals("spareWait", assertThrows(NullPointerException.class, () -> AsysRuntime.builder().spareWait(null)).getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AsysRuntime.builder().lanes(2).spareFloor(3).threadLimit(6).build());
         assertTrue(e.getMessage().contains("threadLimit 6 cannot hold the 6 preallocated spares (lanes 2 x spareFloor 3)"), e.getMessage());
         try (AsysRuntime rt = AsysRuntime.builder().spareFloor(0).build()) {

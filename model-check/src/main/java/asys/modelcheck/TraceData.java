@@ -82,9 +82,11 @@ public final class TraceData {
             names.add("outcome");
             values.add(new StringValue(o));
         }
-        if (e.get("hook") instanceof Boolean h) {
-            names.add("hook");
-            values.add(h ? BoolValue.ValTrue : BoolValue.ValFalse);
+        for (String f : List.of("hook", "pooled")) {
+            if (e.get(f) instanceof Boolean v) {
+                names.add(f);
+                values.add(v ? BoolValue.ValTrue : BoolValue.ValFalse);
+            }
         }
         return record(names, values);
     }

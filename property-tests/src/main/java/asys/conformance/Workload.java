@@ -38,6 +38,10 @@ public record Workload(int preset, List<List<List<CallSpec>>> identities, List<I
     /** The spares' keep-alive in every run: short, so that spares above a floor exit mid-workload. */
     public static final int KEEP_ALIVE_MS = 1;
 
+    /** How long the allocator waits for a spare (spareWait) in the presets whose pools adapt;
+     *  the others get EAGAIN (NO_SPARE) at once. */
+    public static final int SPARE_WAIT_MS = 5;
+
     /** What a call does. */
     public enum Kind {
         /** returns at once */ QUICK,
@@ -64,6 +68,7 @@ public record Workload(int preset, List<List<List<CallSpec>>> identities, List<I
     public int threadLimit() { return PRESETS[preset][2]; }
     public int inFlightLimit() { return PRESETS[preset][3]; }
     public int spareFloor() { return PRESETS[preset][4]; }
+    public int spareWaitMs() { return spareFloor() < spareCapacity() ? SPARE_WAIT_MS : 0; }
 
     /** A task with its identity and the index of its first call in {@link #calls()}. */
     public record TaskRef(int identity, List<CallSpec> calls, int firstCall, boolean first) {}

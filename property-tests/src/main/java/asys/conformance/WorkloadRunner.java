@@ -79,6 +79,7 @@ public final class WorkloadRunner {
         FlakyFactory factory = new FlakyFactory(flaky(w));
         AsysRuntime rt = AsysRuntime.builder().lanes(w.lanes()).spareCapacity(w.spareCapacity()).spareFloor(w.spareFloor())
                 .spareKeepAlive(java.time.Duration.ofMillis(Workload.KEEP_ALIVE_MS))
+                .spareWait(java.time.Duration.ofMillis(w.spareWaitMs()))
                 .threadLimit(w.threadLimit()).inFlightLimit(w.inFlightLimit()).traceSink(TraceSink.to(trace))
                 .automaticHook(mode == Mode.RAW).threadFactory(factory)
                 .uncaughtErrorHandler((what, t) -> {

@@ -35,7 +35,10 @@ class TraceValidationTest {
         long keepAlive = traces.stream().filter(t -> has(t, "KeepAliveExit")).count();
         System.out.println("trace-validation: " + withClose + " traces with close, " + closeInFlight
                 + " with calls in flight at a Close, " + factoryFailures + " with AllocateFails, " + report.rejected() + " rejected");
-        System.out.println("trace-validation: " + keepAlive + " traces with KeepAliveExit");
+        long waited = traces.stream().filter(t -> t.events().stream()
+                .anyMatch(e -> "Allocate".equals(e.get("action")) && Boolean.TRUE.equals(e.get("pooled")))).count();
+        System.out.println("trace-validation: " + keepAlive + " traces with KeepAliveExit, " + waited
+                + " with a spare the allocator waited for");
         assertTrue(report.problems().isEmpty(), () -> "TLC problems: " + report.problems());
         assertEquals(TRACES, report.verdicts().size());
         assertEquals(0, report.rejected(), "rejected traces: see above");
@@ -44,6 +47,7 @@ class TraceValidationTest {
         assertTrue(closeInFlight > TRACES / 10, "too few traces close with calls in flight: " + closeInFlight);
         assertTrue(factoryFailures > TRACES / 20, "too few traces with a failed thread start: " + factoryFailures);
         assertTrue(keepAlive >= TRACES / 50, "too few traces where an idle spare exits on its keep-alive: " + keepAlive);
+        assertTrue(waited >= TRACES / 50, "too few traces where the allocator waited for a spare: " + waited);
     }
 
     static boolean has(TraceValidator.Trace t, String action) {
