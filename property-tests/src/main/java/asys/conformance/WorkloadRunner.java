@@ -158,6 +158,9 @@ public final class WorkloadRunner {
             }
             if (!allHandled.await(OUTCOME_TIMEOUT_MS, TimeUnit.MILLISECONDS)) violations.add("ExactlyOneOutcome: only "
                     + (n - allHandled.getCount()) + " of " + n + " calls had their outcome within " + OUTCOME_TIMEOUT_MS + " ms");
+            // Pools that adapt: a few keep-alives of idle time, so that the spares above a floor
+            // exit on their own (KeepAliveExit) before the close drains them (PoolExit).
+            if (w.spareFloor() < w.spareCapacity()) Thread.sleep(5L * Workload.KEEP_ALIVE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             violations.add("interrupted");
