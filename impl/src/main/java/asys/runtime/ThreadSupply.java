@@ -244,8 +244,9 @@ final class ThreadSupply {
      *
      * <p>With tracing on, the look at the pool's size and the take are one step under the
      * tracer's monitor, as are the other steps' takes and gives, so the floor holds exactly. With
-     * it off they are two: a reservation between them can leave the pool one below its floor
-     * until the next spare comes back. That is safe: the model with no floor
+     * it off, keep-alive exits still take the lane's monitor one at a time, but a reservation's
+     * take does not: one between the look and the take leaves the pool one below its floor while
+     * that spare is at work (it comes back to the pool after). That is safe: the model with no floor
      * (model-check/MCAsys_pool_nofloor.cfg, where any idle spare may exit) passes every invariant.
      */
     boolean keepAliveExit(KThread k) {
@@ -254,9 +255,13 @@ final class ThreadSupply {
 
     private static Boolean keepAliveExit(ThreadSupply supply, KThread k, Object unused1, Object unused2, Tracer tr) {
         Lane l = k.lane;
-        if (l.pooled() <= l.floor) return false;
-        // (Fault: exits on its old look at the pool, still in its slot for a Submit to reserve.)
-        if (!Fault.KEEP_ALIVE_RACES_RESERVE && !l.remove(k)) return false;   // taken for a call since it timed out
+        // One keep-alive exit at a time a lane, so that spares timing out together do not all see
+        // the pool above its floor and all leave. (Reservations take no lock: see above.)
+        synchronized (l) {
+            if (l.pooled() <= l.floor) return false;
+            // (Fault: exits on its old look at the pool, still in its slot for a Submit to reserve.)
+            if (!Fault.KEEP_ALIVE_RACES_RESERVE && !l.remove(k)) return false;   // taken for a call since it timed out
+        }
         try {
             if (tr != null) tr.emit(TraceAction.KeepAliveExit, k.id, l.id);
         } catch (Throwable t) {

@@ -91,6 +91,24 @@ class AdaptivePoolTest {
     }
 
     @Test
+    void withoutTracingSparesTimingOutTogetherStillLeaveTheFloor() throws Exception {
+        // No trace sink: no step is serialised by the tracer, and the spares above the floor time
+        // out at about the same moment; the keep-alive exits must not all see the pool above its floor.
+        try (AsysRuntime rt = AsysRuntime.builder().lanes(1).threadLimit(BURST + 8).spareFloor(3)
+                .spareKeepAlive(Duration.ofMillis(20)).build()) {
+            Identity u = rt.newIdentity("u");
+            Harness.Gate gate = new Harness.Gate();
+            List<CallHandle<Object>> calls = burst(u, gate, BURST);
+            gate.open(BURST);
+            for (CallHandle<Object> c : calls) done(c);
+            assertEquals(BURST - 3, await(() -> rt.counters().keepAliveExits(), BURST - 3));
+            Thread.sleep(100);
+            assertEquals(3, rt.counters().sparesPooled(), "the floor");
+            assertEquals(BURST - 3, rt.counters().keepAliveExits());
+        }
+    }
+
+    @Test
     void aSparePutToWorkBeforeItsKeepAliveRunsOutIsNotTheOneThatExits() throws Exception {
         // One spare above the floor, used by a quick call every few milliseconds, with a keep-alive of
         // 50 ms: the quick calls keep taking the spare at the top of the pool and the one below it
