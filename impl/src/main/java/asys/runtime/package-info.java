@@ -54,7 +54,10 @@
  *   <li>the thread supply's slots and its count of live threads (a thread started inside
  *       Allocate's step; close's wait takes the count's lock only between drains of the pools).</li>
  * </ol>
- * The pools ({@code Lane}) take no lock: a slot's CAS moves a thread in or out.
+ * The pools ({@code Lane}) take no lock: a slot's CAS moves a thread in or out. The one exception
+ * is KeepAliveExit, which holds its lane's monitor (inside the tracer's, when tracing) around its
+ * look at the pool's size and its take, so that spares timing out together leave one at a time;
+ * nothing is taken inside it.
  *
  * <p><b>Happens-before edges.</b> A task given to {@code execute} happens before it runs (a
  * concurrent queue). At HookFire the blocked thread's writes happen before the spare's first
