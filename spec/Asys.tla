@@ -5,23 +5,25 @@
 (* A caller runs its call on its own stack after two cheap preparations:   *)
 (* it reserves a spare kernel thread from its CPU's pool and sets its own  *)
 (* "thread blocked" hook.  If the call finishes without blocking, the      *)
-(* caller clears the hook, gives the spare back and returns QUICK: no      *)
-(* completion is ever posted.  If the call would block, the scheduler      *)
-(* fires the hook: the spare takes over the caller's identity and returns  *)
-(* IN_PROGRESS to user space, while the original thread stays blocked in   *)
-(* the call.  When that thread finishes, submit's return path finds its    *)
-(* hook clear, so it knows it is a kernel-only worker: it posts exactly    *)
-(* one completion and goes back to the pool (or exits if the pool is       *)
-(* full).  Calls with an explicit state machine need no thread when they   *)
-(* would block; NONBLOCK returns EAGAIN instead of blocking; ATOMIC never   *)
-(* sleeps to get the spare; a per-identity limit is checked at submit.     *)
-(* The allocator may fail to start a thread while the supply has some      *)
-(* left (AllocateFails).  A pool grows toward demand up to PoolCap (a      *)
-(* spare or worker going back to it stays) and shrinks back to PoolFloor   *)
-(* as idle spares outlive their keep-alive (KeepAliveExit).  With          *)
-(* WithClose, identities and the runtime close with calls in flight: a     *)
-(* closed identity ends only once each of its calls is done, and after the *)
-(* runtime's close every thread exits.                                     *)
+(* caller clears the hook and returns QUICK: no completion is ever posted. *)
+(* It keeps the spare: its identity holds it (Held) for its next call, so  *)
+(* that the fast path touches no shared pool, and gives it back to the     *)
+(* pool when its loop goes idle (SpareRelease).  If the call would block,  *)
+(* the scheduler fires the hook: the spare takes over the caller's         *)
+(* identity and returns IN_PROGRESS to user space, while the original      *)
+(* thread stays blocked in the call.  When that thread finishes, submit's  *)
+(* return path finds its hook clear, so it knows it is a kernel-only       *)
+(* worker: it posts exactly one completion and goes back to the pool (or   *)
+(* exits if the pool is full).  Calls with an explicit state machine need  *)
+(* no thread when they would block; NONBLOCK returns EAGAIN instead of     *)
+(* blocking; ATOMIC never sleeps to get the spare; a per-identity limit is *)
+(* checked at submit.  The allocator may fail to start a thread while the  *)
+(* supply has some left (AllocateFails).  A pool grows toward demand up to *)
+(* PoolCap (a spare or worker going back to it stays) and shrinks back to  *)
+(* PoolFloor as idle spares outlive their keep-alive (KeepAliveExit).      *)
+(* With WithClose, identities and the runtime close with calls in flight:  *)
+(* a closed identity ends only once each of its calls is done, and after   *)
+(* the runtime's close every thread exits.                                 *)
 (*                                                                         *)
 (* This module is the mechanism only.  It carries no model-checking        *)
 (* bounds: MCAsys.tla adds the symmetry, the witnesses and the refinement  *)
@@ -63,7 +65,8 @@ Faults == {
     "EndWithCallsInFlight", \* a closed identity ends without waiting for its calls
     "CloseDrainsOnce",      \* the runtime's close empties the pools once: a spare pooled later stays
     "KeepAliveRacesReserve",\* an idle spare's keep-alive exit races a Submit that reserves it
-    "KeepAliveNever"        \* idle spares never time out: a pool that grew stays grown
+    "KeepAliveNever",       \* idle spares never time out: a pool that grew stays grown
+    "HeldSpareShared"       \* the spare a caller keeps is left in its pool too: another caller may reserve it
 }
 
 ASSUME /\ PoolCap \in Nat
@@ -84,6 +87,8 @@ NoOutcome == "none"
 (*   Unallocated  not a thread yet (or exited): part of the free supply    *)
 (*   Pooled       an idle spare in the pool of CPU cpu[k]                  *)
 (*   Reserved     the spare reserved for caller spareFor[k]; does nothing  *)
+(*   Held         a spare kept by the identity u with held[u] = k between  *)
+(*                its calls (out of every pool); does nothing              *)
 (*   User         runs user code of identity carries[k]                    *)
 (*   InCall       runs call running[k] for carries[k] on the caller's own  *)
 (*                stack; hook set, or not yet set (asleep in allocator)    *)
@@ -94,7 +99,7 @@ NoOutcome == "none"
 (*   AwaitChecked only under Fault "AwaitNotAtomic": saw an empty queue    *)
 (*                and has not yet gone to sleep                            *)
 (***************************************************************************)
-ThreadState == {"Unallocated", "Pooled", "Reserved", "User", "InCall",
+ThreadState == {"Unallocated", "Pooled", "Reserved", "Held", "User", "InCall",
                 "Returning", "Worker", "Awaiting", "AwaitChecked"}
 
 \* The states in which a thread carries an identity (IdentityUnique counts these).
@@ -108,6 +113,7 @@ VARIABLES
     hook,      \* hook[k]: k's "thread blocked" hook is set
     spareFor,  \* spareFor[k]: for a Reserved thread, the caller it is reserved for
     blocked,   \* blocked[k]: a Worker is asleep (waiting for its event)
+    held,      \* held[u]: the spare identity u keeps between its calls, or NoThread
     owner,     \* owner[x]: the identity that submitted x, NoId while x is unused
     flags,     \* flags[x] \subseteq Flag, as given at submit
     outcome,   \* outcome[x]: what submit decided for x, NoOutcome until then
@@ -122,7 +128,7 @@ VARIABLES
     act        \* the last step and its arguments: names steps in counterexamples
                \* and in replayed behaviours; the mechanism never reads it
 
-threadVars == <<state, cpu, carries, running, hook, spareFor, blocked>>
+threadVars == <<state, cpu, carries, running, hook, spareFor, blocked, held>>
 callVars   == <<owner, flags, outcome, returns, posts, reaps, machines, queue>>
 lifeVars   == <<closed, ended, shutdown>>
 vars       == <<threadVars, callVars, lifeVars, act>>
@@ -135,6 +141,7 @@ TypeOK ==
     /\ hook     \in [KThread -> BOOLEAN]
     /\ spareFor \in [KThread -> KThread \cup {NoThread}]
     /\ blocked  \in [KThread -> BOOLEAN]
+    /\ held     \in [Identity -> KThread \cup {NoThread}]
     /\ owner    \in [Call -> Identity \cup {NoId}]
     /\ flags    \in [Call -> SUBSET Flag]
     /\ outcome  \in [Call -> Outcome \cup {NoOutcome}]
@@ -173,14 +180,19 @@ CountedAtSubmit(u) ==
 \* the runtime's close too: a spare pooled then is told to exit by PoolExit.)
 ParkedState(c) == IF Cardinality(Pool(c)) < PoolCap THEN "Pooled" ELSE "Unallocated"
 
-\* k leaves its call with state st; the spare reserved for k goes back to the pool
-\* of k's CPU, or exits when that pool is full.
-ReleaseSpare(k, st) ==
+\* k leaves its call with state st; identity u keeps the spare reserved for k:
+\* Held, out of every pool, for u's next call.  (Fault: the spare is left in the
+\* pool of k's CPU as well, where another caller may reserve it while u counts
+\* on it.)
+HoldSpare(k, st, u) ==
+    LET spares == SparesOf(k) IN
     /\ state' = [j \in KThread |-> IF j = k THEN st
-                                   ELSE IF j \in SparesOf(k) THEN ParkedState(cpu[k])
+                                   ELSE IF j \in spares
+                                        THEN IF Fault = "HeldSpareShared" THEN "Pooled" ELSE "Held"
                                    ELSE state[j]]
-    /\ cpu' = [j \in KThread |-> IF j \in SparesOf(k) THEN cpu[k] ELSE cpu[j]]
-    /\ spareFor' = [j \in KThread |-> IF j \in SparesOf(k) THEN NoThread ELSE spareFor[j]]
+    /\ cpu' = [j \in KThread |-> IF j \in spares THEN cpu[k] ELSE cpu[j]]
+    /\ spareFor' = [j \in KThread |-> IF j \in spares THEN NoThread ELSE spareFor[j]]
+    /\ held' = IF spares = {} THEN held ELSE [held EXCEPT ![u] = CHOOSE s \in spares : TRUE]
 
 \* x's body has returned into submit on k: k runs x inline with its hook set,
 \* or k is a worker that is running (not blocked).
@@ -228,6 +240,7 @@ Init ==
     /\ hook     = [k \in KThread |-> FALSE]
     /\ spareFor = [k \in KThread |-> NoThread]
     /\ blocked  = [k \in KThread |-> FALSE]
+    /\ held     = [u \in Identity |-> NoThread]
     /\ owner    = [x \in Call |-> NoId]
     /\ flags    = [x \in Call |-> {}]
     /\ outcome  = [x \in Call |-> NoOutcome]
@@ -246,11 +259,12 @@ Init ==
 
 (* Submit(k, x, fl): identity u, running user code on thread k, starts call x  *)
 (* with flags fl.  Over u's in-flight limit: EAGAIN at once, nothing reserved. *)
-(* Otherwise reserve a spare from the pool of k's CPU and set the hook; then   *)
-(* run x on this stack.  Pool empty: an ATOMIC call returns EAGAIN at once;    *)
-(* any other enters the call with the hook not yet set and goes to the         *)
-(* allocator, where it may sleep (see Allocate).  One step, four branches,    *)
-(* each its own operator so that TLC's coverage names it.                     *)
+(* Otherwise reserve a spare and set the hook; then run x on this stack.  The *)
+(* spare is the one u holds from its last call, if any (no pool touched),     *)
+(* else one from the pool of k's CPU.  Neither: an ATOMIC call returns EAGAIN *)
+(* at once; any other enters the call with the hook not yet set and goes to   *)
+(* the allocator, where it may sleep (see Allocate).  One step, five          *)
+(* branches, each its own operator so that TLC's coverage names it.           *)
 \* (The enabling conditions come first in each branch: TLC then rejects a branch
 \* before it builds any part of its successor.)
 CanSubmit(k, x) == state[k] = "User" /\ owner[x] = NoId
@@ -271,11 +285,25 @@ SubmitOverLimit(k, x, fl) ==
     /\ SubmitStarts(k, x, fl)
     /\ outcome' = [outcome EXCEPT ![x] = "EAGAIN"]
     /\ returns' = [returns EXCEPT ![x] = 1]
-    /\ UNCHANGED <<state, running, hook, spareFor>>
+    /\ UNCHANGED <<state, running, hook, spareFor, held>>
 
-\* the fast preparation: reserve a spare (do nothing with it), set the hook
+\* the fast preparation: reserve the spare u holds (no pool touched), set the hook
+SubmitUsesHeld(k, x, fl) ==
+    /\ CanSubmit(k, x)
+    /\ held[carries[k]] # NoThread
+    /\ ~OverLimit(k)
+    /\ SubmitStarts(k, x, fl)
+    /\ state' = [state EXCEPT ![k] = "InCall", ![held[carries[k]]] = "Reserved"]
+    /\ spareFor' = [spareFor EXCEPT ![held[carries[k]]] = k]
+    /\ held' = [held EXCEPT ![carries[k]] = NoThread]
+    /\ hook' = [hook EXCEPT ![k] = TRUE]
+    /\ running' = [running EXCEPT ![k] = x]
+    /\ UNCHANGED <<outcome, returns>>
+
+\* u holds none: reserve a spare from the pool (do nothing with it), set the hook
 SubmitReserves(k, x, fl) ==
     /\ CanSubmit(k, x)
+    /\ held[carries[k]] = NoThread
     /\ ~OverLimit(k)
     /\ SubmitStarts(k, x, fl)
     /\ \E s \in Pool(cpu[k]) :
@@ -284,32 +312,35 @@ SubmitReserves(k, x, fl) ==
           /\ spareFor' = [spareFor EXCEPT ![s] = IF Fault = "NoSpareReserved" THEN NoThread ELSE k]
     /\ hook' = [hook EXCEPT ![k] = TRUE]
     /\ running' = [running EXCEPT ![k] = x]
-    /\ UNCHANGED <<outcome, returns>>
+    /\ UNCHANGED <<held, outcome, returns>>
 
 \* ATOMIC never sleeps to get a spare: EAGAIN when the pool is empty
 SubmitAtomicNoSpare(k, x, fl) ==
     /\ CanSubmit(k, x)
     /\ AtomicNoSpare(fl)
+    /\ held[carries[k]] = NoThread
     /\ Pool(cpu[k]) = {}
     /\ ~OverLimit(k)
     /\ SubmitStarts(k, x, fl)
     /\ outcome' = [outcome EXCEPT ![x] = "EAGAIN"]
     /\ returns' = [returns EXCEPT ![x] = 1]
-    /\ UNCHANGED <<state, running, hook, spareFor>>
+    /\ UNCHANGED <<state, running, hook, spareFor, held>>
 
 \* go and allocate a spare; the hook is not set until there is one
 SubmitToAllocator(k, x, fl) ==
     /\ CanSubmit(k, x)
     /\ ~AtomicNoSpare(fl)
+    /\ held[carries[k]] = NoThread
     /\ Pool(cpu[k]) = {}
     /\ ~OverLimit(k)
     /\ SubmitStarts(k, x, fl)
     /\ state' = [state EXCEPT ![k] = "InCall"]
     /\ running' = [running EXCEPT ![k] = x]
-    /\ UNCHANGED <<hook, spareFor, outcome, returns>>
+    /\ UNCHANGED <<hook, spareFor, held, outcome, returns>>
 
 Submit(k, x, fl) ==
     \/ SubmitOverLimit(k, x, fl)
+    \/ SubmitUsesHeld(k, x, fl)
     \/ SubmitReserves(k, x, fl)
     \/ SubmitAtomicNoSpare(k, x, fl)
     \/ SubmitToAllocator(k, x, fl)
@@ -323,7 +354,7 @@ Submit(k, x, fl) ==
 (* only under its Fault (a wait with no bound).                              *)
 CanAllocate(k) == state[k] = "InCall" /\ ~hook[k]
 InAllocator(k) ==
-    UNCHANGED <<cpu, carries, blocked, owner, flags, posts, reaps, machines, queue, lifeVars>>
+    UNCHANGED <<cpu, carries, blocked, held, owner, flags, posts, reaps, machines, queue, lifeVars>>
 
 \* the call on k returns EAGAIN from the allocator: no thread, no hook, no completion
 AllocatorGivesUp(k) ==
@@ -331,7 +362,7 @@ AllocatorGivesUp(k) ==
     /\ running' = [running EXCEPT ![k] = NoCall]
     /\ outcome' = [outcome EXCEPT ![running[k]] = "EAGAIN"]
     /\ returns' = [returns EXCEPT ![running[k]] = @ + 1]
-    /\ UNCHANGED <<spareFor, hook>>
+    /\ UNCHANGED <<spareFor, held, hook>>
 
 AllocateGives(k) ==
     /\ CanAllocate(k)
@@ -370,7 +401,7 @@ AllocateWaitsAgain(k) ==
     /\ Fault = "AllocRetriesForever"
     /\ InAllocator(k)
     /\ act' = <<"Allocate", k, running[k]>>
-    /\ UNCHANGED <<state, spareFor, hook, running, outcome, returns>>
+    /\ UNCHANGED <<state, spareFor, held, hook, running, outcome, returns>>
 
 Allocate(k) == AllocateGives(k) \/ AllocateFromPool(k) \/ AllocateExhausted(k) \/ AllocateWaitsAgain(k)
 
@@ -389,19 +420,19 @@ AllocateFails(k) ==
             /\ running' = [running EXCEPT ![k] = NoCall]
             /\ outcome' = [outcome EXCEPT ![running[k]] = "IN_PROGRESS"]
             /\ returns' = [returns EXCEPT ![running[k]] = @ + 1]
-            /\ UNCHANGED <<spareFor, hook>>
+            /\ UNCHANGED <<spareFor, held, hook>>
        ELSE AllocatorGivesUp(k)
 
 (* CompleteInline(k): x's body returns into submit on k, and the hook check  *)
 (* finds the hook still set: nobody took over the identity, k is the         *)
-(* original caller.  Clear the hook, give the spare back (to the pool of k's  *)
-(* CPU, or it exits if that pool is full), return QUICK on this same stack.   *)
-(* No completion is ever posted for x.                                        *)
+(* original caller.  Clear the hook, keep the spare for the identity's next  *)
+(* call (Held), return QUICK on this same stack.  No completion is ever      *)
+(* posted for x.                                                              *)
 CompleteInline(k) ==
     LET x == running[k] IN
     /\ CallBodyReturns(k)
     /\ IsOriginalCaller(k)
-    /\ ReleaseSpare(k, "User")
+    /\ HoldSpare(k, "User", owner[x])
     /\ carries' = [carries EXCEPT ![k] = owner[x]]
     /\ running' = [running EXCEPT ![k] = NoCall]
     /\ hook' = [hook EXCEPT ![k] = IF Fault = "HookKeptOnFastPath" THEN hook[k] ELSE FALSE]
@@ -418,13 +449,14 @@ CompleteInline(k) ==
 (* sleeping can be avoided.  NONBLOCK: give up and return EAGAIN.  Or the    *)
 (* call has an explicit state machine for this point: register it (it will  *)
 (* post the completion, see MachineComplete) and return IN_PROGRESS with no  *)
-(* thread held.  Either way the hook is cleared and the spare goes back.     *)
+(* thread held.  Either way the hook is cleared and the spare is kept, as    *)
+(* at CompleteInline.                                                        *)
 (* (When no state machine exists the hook fires instead: HookFire.)          *)
 WouldBlock(k) ==
     LET x == running[k]
         nb == "NONBLOCK" \in flags[x] /\ Fault # "NonblockFires" IN
     /\ state[k] = "InCall" /\ hook[k]
-    /\ ReleaseSpare(k, "User")
+    /\ HoldSpare(k, "User", owner[x])
     /\ running' = [running EXCEPT ![k] = NoCall]
     /\ hook' = [hook EXCEPT ![k] = FALSE]
     /\ outcome' = [outcome EXCEPT ![x] = IF nb THEN "EAGAIN" ELSE "IN_PROGRESS"]
@@ -452,7 +484,7 @@ HookFire(k, s) ==
     /\ cpu' = [cpu EXCEPT ![s] = cpu[k]]
     /\ outcome' = [outcome EXCEPT ![x] = "IN_PROGRESS"]
     /\ act' = <<"HookFire", k, s, x>>
-    /\ UNCHANGED <<owner, flags, returns, posts, reaps, machines, queue, lifeVars>>
+    /\ UNCHANGED <<held, owner, flags, returns, posts, reaps, machines, queue, lifeVars>>
 
 (* ReturnToUser(s): the spare s that took over u at HookFire is scheduled,   *)
 (* on any CPU, and returns to user space with IN_PROGRESS.  Other threads    *)
@@ -465,7 +497,7 @@ ReturnToUser(s) ==
     /\ running' = [running EXCEPT ![s] = NoCall]
     /\ returns' = [returns EXCEPT ![x] = @ + 1]
     /\ act' = <<"ReturnToUser", s, x>>
-    /\ UNCHANGED <<carries, hook, spareFor, blocked, owner, flags, outcome,
+    /\ UNCHANGED <<carries, hook, spareFor, held, blocked, owner, flags, outcome,
                    posts, reaps, machines, queue, lifeVars>>
 
 (* WorkerWake(k): the event a blocked worker waits for happens; it is        *)
@@ -475,7 +507,7 @@ WorkerWake(k) ==
     /\ \E c \in CPU : cpu' = [cpu EXCEPT ![k] = c]
     /\ blocked' = [blocked EXCEPT ![k] = FALSE]
     /\ act' = <<"WorkerWake", k, running[k]>>
-    /\ UNCHANGED <<state, carries, running, hook, spareFor, callVars, lifeVars>>
+    /\ UNCHANGED <<state, carries, running, hook, spareFor, held, callVars, lifeVars>>
 
 (* WorkerBlock(k): a running worker blocks again.  Its hook is clear, so no  *)
 (* hook fires: nothing but the block happens.                                *)
@@ -483,7 +515,7 @@ WorkerBlock(k) ==
     /\ state[k] = "Worker" /\ ~blocked[k]
     /\ blocked' = [blocked EXCEPT ![k] = TRUE]
     /\ act' = <<"WorkerBlock", k, running[k]>>
-    /\ UNCHANGED <<state, cpu, carries, running, hook, spareFor, callVars, lifeVars>>
+    /\ UNCHANGED <<state, cpu, carries, running, hook, spareFor, held, callVars, lifeVars>>
 
 (* WorkerFinish(k): x's body returns into submit on k, and the hook check    *)
 (* finds it clear: k is a kernel-only worker.  It posts exactly one          *)
@@ -504,7 +536,7 @@ WorkerFinish(k) ==
             /\ posts' = PostCount(x)
             /\ queue' = PostQueue(x)
     /\ act' = <<"WorkerFinish", k, x>>
-    /\ UNCHANGED <<cpu, carries, hook, spareFor, owner, flags, outcome, returns,
+    /\ UNCHANGED <<cpu, carries, hook, spareFor, held, owner, flags, outcome, returns,
                    reaps, machines, lifeVars>>
 
 (* MachineComplete(x): x's explicit state machine finishes (an interrupt,    *)
@@ -516,7 +548,7 @@ MachineComplete(x) ==
     /\ posts' = PostCount(x)
     /\ queue' = PostQueue(x)
     /\ act' = <<"MachineComplete", x>>
-    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, owner, flags,
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, held, blocked, owner, flags,
                    outcome, returns, reaps, lifeVars>>
 
 (* Await(k): u, on thread k, asks for a completion while its queue is empty  *)
@@ -531,7 +563,7 @@ Await(k) ==
     /\ state' = [state EXCEPT ![k] = IF Fault = "AwaitNotAtomic"
                                      THEN "AwaitChecked" ELSE "Awaiting"]
     /\ act' = <<"Await", k, u>>
-    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, lifeVars>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, held, blocked, callVars, lifeVars>>
 
 (* AwaitInterrupted(k): something other than a post wakes u's sleeping       *)
 (* thread (a signal; in the runtime, a new task for the loop): k goes back   *)
@@ -540,7 +572,7 @@ AwaitInterrupted(k) ==
     /\ state[k] = "Awaiting"
     /\ state' = [state EXCEPT ![k] = "User"]
     /\ act' = <<"AwaitInterrupted", k, carries[k]>>
-    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, lifeVars>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, held, blocked, callVars, lifeVars>>
 
 (* AwaitSleep(k): under Fault "AwaitNotAtomic" only: the thread that found  *)
 (* the queue empty goes to sleep now, whatever was posted since.            *)
@@ -548,7 +580,7 @@ AwaitSleep(k) ==
     /\ state[k] = "AwaitChecked"
     /\ state' = [state EXCEPT ![k] = "Awaiting"]
     /\ act' = <<"AwaitSleep", k, carries[k]>>
-    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, lifeVars>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, held, blocked, callVars, lifeVars>>
 
 (* Reap(k, x): u, on thread k, takes the completion of x from its queue.     *)
 Reap(k, x) ==
@@ -583,7 +615,7 @@ CloseRuntime ==
                 THEN [k \in KThread |-> IF state[k] = "Pooled" THEN "Unallocated" ELSE state[k]]
                 ELSE state
     /\ act' = <<"CloseRuntime">>
-    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, closed, ended>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, held, blocked, callVars, closed, ended>>
 
 (* PoolExit(k): after the runtime's close, the pooled spare k is told to exit. *)
 PoolExit(k) ==
@@ -592,7 +624,7 @@ PoolExit(k) ==
     /\ state[k] = "Pooled"
     /\ state' = [state EXCEPT ![k] = "Unallocated"]
     /\ act' = <<"PoolExit", k>>
-    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, blocked, callVars, lifeVars>>
+    /\ UNCHANGED <<cpu, carries, running, hook, spareFor, held, blocked, callVars, lifeVars>>
 
 (* IdentityEnd(k): u, closed, on thread k, has no call in flight: its loop   *)
 (* ends and k goes to the pool of its CPU (or exits when that pool is full). *)
@@ -603,11 +635,12 @@ IdentityEnd(k) ==
     /\ state[k] = "User"
     /\ u \in closed \/ shutdown
     /\ InFlight(u) = {} \/ Fault = "EndWithCallsInFlight"
+    /\ held[u] = NoThread
     /\ state' = [state EXCEPT ![k] = ParkedState(cpu[k])]
     /\ carries' = [carries EXCEPT ![k] = NoId]
     /\ ended' = ended \cup {u}
     /\ act' = <<"IdentityEnd", k, u>>
-    /\ UNCHANGED <<cpu, running, hook, spareFor, blocked, callVars, closed, shutdown>>
+    /\ UNCHANGED <<cpu, running, hook, spareFor, held, blocked, callVars, closed, shutdown>>
 
 (* KeepAliveExit(k): the pooled spare k has been idle for the keep-alive     *)
 (* time, and its pool holds more than PoolFloor: k leaves the pool and       *)
@@ -625,7 +658,22 @@ KeepAliveExit(k) ==
     /\ state' = [state EXCEPT ![k] = "Unallocated"]
     /\ spareFor' = [spareFor EXCEPT ![k] = NoThread]
     /\ act' = <<"KeepAliveExit", k>>
-    /\ UNCHANGED <<cpu, carries, running, hook, blocked, callVars, lifeVars>>
+    /\ UNCHANGED <<cpu, carries, running, hook, blocked, held, callVars, lifeVars>>
+
+(* SpareRelease(k): u's loop, on thread k, goes idle and gives back the spare *)
+(* it holds: to the pool of k's CPU, or the spare exits when that pool is    *)
+(* full.  (The runtime's loop does so before it sleeps and before it ends;   *)
+(* one that keeps calling keeps its spare.)                                  *)
+SpareRelease(k) ==
+    LET u == carries[k]
+        s == held[carries[k]] IN
+    /\ state[k] = "User"
+    /\ s # NoThread
+    /\ state' = [state EXCEPT ![s] = ParkedState(cpu[k])]
+    /\ cpu' = [cpu EXCEPT ![s] = cpu[k]]
+    /\ held' = [held EXCEPT ![u] = NoThread]
+    /\ act' = <<"SpareRelease", k, s>>
+    /\ UNCHANGED <<carries, running, hook, spareFor, blocked, callVars, lifeVars>>
 
 (* Every submitted call is done and no thread is in a call: the system only  *)
 (* stutters.  (Keeps deadlock checking meaningful: any other state with no    *)
@@ -656,6 +704,7 @@ Next ==
     \/ \E k \in KThread : PoolExit(k)
     \/ \E k \in KThread : IdentityEnd(k)
     \/ \E k \in KThread : KeepAliveExit(k)
+    \/ \E k \in KThread : SpareRelease(k)
     \/ Terminated
 
 (***************************************************************************)
@@ -676,6 +725,8 @@ Next ==
 (*    IdentityEnd and PoolExit.                                            *)
 (*  - Time passes: a spare idle past its keep-alive in a pool above its    *)
 (*    floor exits (weak fairness on KeepAliveExit).                        *)
+(*  - A loop that stops calling goes idle and gives back the spare it      *)
+(*    holds (weak fairness on SpareRelease).                               *)
 (***************************************************************************)
 Fairness ==
     /\ \A k \in KThread :
@@ -689,6 +740,7 @@ Fairness ==
           /\ WF_vars(IdentityEnd(k))
           /\ WF_vars(PoolExit(k))
           /\ WF_vars(KeepAliveExit(k))
+          /\ WF_vars(SpareRelease(k))
     /\ \A x \in Call : WF_vars(MachineComplete(x))
 
 Spec == Init /\ [][Next]_vars /\ Fairness
@@ -733,13 +785,20 @@ HookDiscipline ==
         /\ carries[k] = owner[running[k]]
 
 \* No pool exceeds PoolCap; a set hook has exactly one spare reserved for it,
-\* and every reserved spare belongs to a caller whose hook is set.
+\* and every reserved spare belongs to a caller whose hook is set.  A spare
+\* held between calls is its identity's alone: in no pool, reserved for no
+\* caller, held by no other identity, and by none that has ended.
 PoolConservation ==
     /\ \A c \in CPU : Cardinality(Pool(c)) <= PoolCap
     /\ \A k \in KThread : hook[k] => Cardinality(SparesOf(k)) = 1
     /\ \A s \in KThread : state[s] = "Reserved" =>
           /\ spareFor[s] # NoThread
           /\ hook[spareFor[s]]
+    /\ \A u \in Identity : held[u] # NoThread =>
+          /\ state[held[u]] = "Held"
+          /\ u \notin ended
+          /\ \A v \in Identity \ {u} : held[v] # held[u]
+    /\ \A s \in KThread : state[s] = "Held" => \E u \in Identity : held[u] = s
 
 \* An ATOMIC call is never asleep in the allocator.
 AtomicNeverWaits ==

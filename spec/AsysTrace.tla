@@ -70,6 +70,7 @@ LayoutInit(l) ==
     /\ hook     = [k \in KThread |-> FALSE]
     /\ spareFor = [k \in KThread |-> NoThread]
     /\ blocked  = [k \in KThread |-> FALSE]
+    /\ held     = [u \in Identity |-> NoThread]
     /\ owner    = [x \in Call |-> NoId]
     /\ flags    = [x \in Call |-> {}]
     /\ outcome  = [x \in Call |-> NoOutcome]
@@ -158,6 +159,7 @@ IsCloseRuntime   == Ev.action = "CloseRuntime" /\ CloseRuntime
 IsPoolExit       == Ev.action = "PoolExit" /\ PoolExit(Ev.thread)
 IsIdentityEnd    == Ev.action = "IdentityEnd" /\ carries[Ev.thread] = Ev.identity /\ IdentityEnd(Ev.thread)
 IsKeepAliveExit  == Ev.action = "KeepAliveExit" /\ KeepAliveExit(Ev.thread)
+IsSpareRelease   == Ev.action = "SpareRelease" /\ held[carries[Ev.thread]] = Ev.spare /\ SpareRelease(Ev.thread)
 
 TraceNext ==
     /\ i <= Len(Events)
@@ -165,7 +167,7 @@ TraceNext ==
        \/ IsReturnToUser \/ IsWorkerWake \/ IsWorkerBlock \/ IsWorkerFinish
        \/ IsMachineComplete \/ IsAwait \/ IsAwaitInterrupted \/ IsReap
        \/ IsAllocateFails \/ IsClose \/ IsCloseRuntime \/ IsPoolExit \/ IsIdentityEnd
-       \/ IsKeepAliveExit
+       \/ IsKeepAliveExit \/ IsSpareRelease
     /\ i' = i + 1
     /\ UNCHANGED t
 
@@ -192,6 +194,7 @@ EnabledActions ==
     \cup (IF ENABLED \E k \in KThread : PoolExit(k) THEN {"PoolExit"} ELSE {})
     \cup (IF ENABLED \E k \in KThread : IdentityEnd(k) THEN {"IdentityEnd"} ELSE {})
     \cup (IF ENABLED \E k \in KThread : KeepAliveExit(k) THEN {"KeepAliveExit"} ELSE {})
+    \cup (IF ENABLED \E k \in KThread : SpareRelease(k) THEN {"SpareRelease"} ELSE {})
 
 \* The first pass, cheap: always true; prints when a trace has been matched to its end.
 TraceAccepted == i = Len(Events) + 1 => PrintT(<<"TRACE_OK", t>>)
@@ -204,7 +207,7 @@ TraceReport ==
     /\ (i <= Len(Events) /\ ~ENABLED TraceNext) =>
            PrintT(<<"TRACE_STUCK", t, i, Ev,
                     [state |-> state, cpu |-> cpu, carries |-> carries, running |-> running,
-                     hook |-> hook, spareFor |-> spareFor, blocked |-> blocked, owner |-> owner,
+                     hook |-> hook, spareFor |-> spareFor, blocked |-> blocked, held |-> held, owner |-> owner,
                      outcome |-> outcome, machines |-> machines, queue |-> queue,
                      closed |-> closed, ended |-> ended, shutdown |-> shutdown],
                     EnabledActions>>)

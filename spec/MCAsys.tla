@@ -139,6 +139,11 @@ Unreached_PooledAfterClose ==
 \* (for KeepAliveRacesReserve) an idle spare outlives its keep-alive and exits.
 Unreached_KeepAliveExit == ~(act[1] = "KeepAliveExit")
 
+\* (for HeldSpareShared) an identity holds a spare while another identity's
+\* call has one reserved: the two must never be the same thread.
+Unreached_HeldBesideReserved ==
+    ~\E u \in Identity, k \in KThread : held[u] # NoThread /\ hook[k] /\ carries[k] # u
+
 \* (for the adaptive pool) a pool holds more spares than its floor: it grew
 \* with workers and spares that came back to it.
 Unreached_PoolAboveFloor == ~\E c \in CPU : Cardinality(Pool(c)) > PoolFloor

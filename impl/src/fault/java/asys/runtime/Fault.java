@@ -14,7 +14,8 @@ import java.util.Set;
 final class Fault {
 
     static final Set<String> NAMES = Set.of("none", "NoHookCheck", "HookKeptOnFastPath", "QuickPosts",
-            "AwaitNotAtomic", "PoolBeforePost", "HookKeptAtFire", "PostNotFailureAtomic", "KeepAliveRacesReserve");
+            "AwaitNotAtomic", "PoolBeforePost", "HookKeptAtFire", "PostNotFailureAtomic", "KeepAliveRacesReserve",
+            "HeldSpareShared");
 
     static final String NAME = System.getProperty("asys.fault", "none");
 
@@ -42,6 +43,9 @@ final class Fault {
     static final boolean POOL_BEFORE_POST = NAME.equals("PoolBeforePost");
     /** An idle spare's keep-alive exit does not take it out of its pool first: it races a reservation. */
     static final boolean KEEP_ALIVE_RACES_RESERVE = NAME.equals("KeepAliveRacesReserve");
+    /** The spare an identity keeps between its calls is also left in its lane's pool, where
+     *  another caller may take it while the identity counts on it. */
+    static final boolean HELD_SPARE_SHARED = NAME.equals("HeldSpareShared");
 
     private Fault() {}
 

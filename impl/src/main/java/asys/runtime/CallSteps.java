@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A call's states, as its {@link CallRecord} holds them:
  * <pre>
  *   PENDING --Submit: over the limit, or ATOMIC with no spare---------------------> EAGAIN
- *   PENDING --Submit: spare reserved (or Allocate gives one)--> running inline
+ *   PENDING --Submit: spare reserved (the identity's own, or the pool's; or Allocate gives one)--> running inline
  *   running inline --CompleteInline--> QUICK            (no completion is ever posted)
  *   running inline --WouldBlock------> EAGAIN (NONBLOCK) or IN_PROGRESS (a state machine runs on)
  *   running inline --HookFire--------> IN_PROGRESS      (the caller's thread is a worker now)
@@ -148,8 +148,9 @@ final class CallSteps {
     }
 
     /**
-     * The Submit step: over the limit, EAGAIN at once (SubmitOverLimit); else take a spare from
-     * this lane's pool (SubmitReserves); pool empty: ATOMIC gets EAGAIN at once
+     * The Submit step: over the limit, EAGAIN at once (SubmitOverLimit); else reserve the spare
+     * the identity kept from its last call (SubmitUsesHeld: plain field writes, no pool touched),
+     * or take one from this lane's pool (SubmitReserves); neither: ATOMIC gets EAGAIN at once
      * (SubmitAtomicNoSpare), others enter the call and go to the allocator (SubmitToAllocator:
      * returns {@link #TO_ALLOCATOR}). A failure undoes it.
      */
@@ -159,7 +160,10 @@ final class CallSteps {
             if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), null, "EAGAIN", "LIMIT");
             return null;
         }
-        KThread s = u.lane.take();
+        KThread s = u.held;
+        boolean kept = s != null;
+        if (kept) u.held = null;
+        else s = u.lane.take();
         if (s == null && x.atomic()) {
             x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
             if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), null, "EAGAIN", "NO_SPARE");
@@ -176,7 +180,8 @@ final class CallSteps {
             u.inFlight--;                     // undone: as before the step
             me.state(KThread.State.USER);
             me.current = null;
-            if (s != null) u.runtime.threads.release(s);
+            if (kept) keep(u, s);
+            else if (s != null) u.runtime.threads.release(s);
             throw t;
         }
         return s;
@@ -327,34 +332,41 @@ final class CallSteps {
 
     /**
      * CompleteInline's (outcome null) or WouldBlock's part of the step shared by both: the caller
-     * leaves its call on its own stack. Clear the hook; the spare goes back to the pool, or exits
-     * when the pool is full; both in one step with the event. A failure completes the step.
+     * leaves its call on its own stack. Clear the hook; the identity keeps the spare for its next
+     * call (the spec's Held), out of every pool, until its loop goes idle
+     * ({@link IdentityLoop#spareRelease}); both in one step with the event. A failure completes
+     * the step.
      */
     private static void leaveCall(Identity u, KThread me, CallRecord<?> x, Outcome outcome) {
         KThread s = me.spare;
         if (!(Fault.HOOK_KEPT_ON_FAST_PATH && outcome == null)) me.spare = null;   // the hook is cleared
         me.state(KThread.State.USER);
         me.current = null;
-        ThreadSupply threads = u.runtime.threads;
         Throwable failed;
         try {
             Inject.at(outcome == null ? Inject.Point.CompleteInline : Inject.Point.WouldBlock);
-            failed = Tracer.step(u.runtime.tracer, CallSteps::giveBackSpare, me, s, x, outcome);
+            failed = Tracer.step(u.runtime.tracer, CallSteps::keepSpare, me, s, x, outcome);
         } catch (Throwable t) {
-            if (s != null) threads.release(s);   // the step did not run: completed here
+            if (s != null) keep(u, s);   // the step did not run: completed here
             failed = t;
         }
         if (failed != null) {
             u.runtime.reporter.stepFailed(outcome == null ? "CompleteInline" : "WouldBlock",
                     "call " + x.id + " ends on its caller's stack all the same", failed);
         }
-        if (s != null) threads.exitIfClosing(s);   // PoolExit, once the runtime is closing
     }
 
-    /** The spare back in its pool, then the event. Returns what writing the event threw (the step
-     *  completed all the same), or null. */
-    private static Throwable giveBackSpare(KThread me, KThread s, CallRecord<?> x, Outcome outcome, Tracer tr) {
-        if (s != null) me.runtime.threads.release(s);
+    /** The identity keeps {@code s} between its calls (carrier only: no other thread reads it). */
+    private static void keep(Identity u, KThread s) {
+        s.state(KThread.State.HELD);
+        u.held = s;
+        if (Fault.HELD_SPARE_SHARED) s.lane.give(s);   // (Fault: left in the pool as well)
+    }
+
+    /** The identity keeps the spare, then the event. Returns what writing the event threw (the
+     *  step completed all the same), or null. */
+    private static Throwable keepSpare(KThread me, KThread s, CallRecord<?> x, Outcome outcome, Tracer tr) {
+        if (s != null) keep(x.identity, s);
         if (tr == null) return null;
         try {
             tr.emit(outcome == null ? TraceAction.CompleteInline : TraceAction.WouldBlock, me.id, x.id,

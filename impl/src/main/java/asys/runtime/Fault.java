@@ -25,6 +25,8 @@ final class Fault {
     static final boolean POOL_BEFORE_POST = false;
     /** An idle spare's keep-alive exit does not take it out of its pool first: it races a reservation. */
     static final boolean KEEP_ALIVE_RACES_RESERVE = false;
+    /** The spare an identity keeps between its calls is also left in its lane's pool. */
+    static final boolean HELD_SPARE_SHARED = false;
 
     private Fault() {}
 

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * (the superclass of {@link Identity}, which is the public face; a superclass, not a field, so
  * that the fast path reaches these with no extra load). Run by whichever thread carries it:
  * run the next submitted call (its steps are {@link CallSteps}'); else reap a completion and run
- * its handler; else run the next task; else, once closed with nothing in flight, end
- * (IdentityEnd); else sleep until a task or a completion arrives (Await when calls are
- * outstanding). The submission queue and the in-flight count belong to the carrier; the
+ * its handler; else run the next task; else, the loop idle, give back the spare it kept
+ * (SpareRelease); else, once closed with nothing in flight, end (IdentityEnd); else sleep until a
+ * task or a completion arrives (Await when calls are outstanding). The submission queue and the in-flight count belong to the carrier; the
  * completion queue and the sleep are the {@link CompletionQueue}'s.
  */
 abstract sealed class IdentityLoop extends LoopStats permits Identity {
@@ -29,6 +29,14 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     private final ArrayDeque<CallRecord<?>> submissions = new ArrayDeque<>();
     /** Calls accepted at Submit and not yet done (QUICK, EAGAIN or reaped); carrier only. */
     int inFlight;
+    /**
+     * The spare this identity keeps between its calls (the spec's {@code held[u]}), or null:
+     * reserved by its next Submit with plain writes, out of every pool, so that no other thread
+     * can take it (the spec's PoolConservation). Carrier only: a HookFire, which hands the
+     * identity to another thread, happens with it null (the call in flight has the spare). Given
+     * back when the loop goes idle ({@link #spareRelease}).
+     */
+    KThread held;
     /** The thread carrying this identity now: the owner check (IdentityUnique). */
     private final AtomicReference<KThread> owner = new AtomicReference<>();
     /** Set once by Close; the loop's end reads it. */
@@ -148,6 +156,10 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
             }
             return true;
         }
+        if (held != null) {
+            spareRelease(me);
+            return true;
+        }
         if (closing && inFlight == 0 && submissions.isEmpty() && tasks.isEmpty()) {
             boolean carrier = owner.compareAndSet(me, null);   // false: a thread that never carried it (reported)
             runtime.identityEnded(identity());
@@ -157,6 +169,40 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
         }
         completions.await(me);
         return true;
+    }
+
+    /**
+     * SpareRelease: the loop has nothing to do and gives back the spare it kept from its last call:
+     * to its lane's pool, or it exits when the pool is full; in one step with the event. Once the
+     * runtime is closing, a spare pooled here is then told to exit (PoolExit). A failure completes
+     * the step.
+     */
+    private void spareRelease(KThread me) {
+        KThread s = held;
+        Throwable failed;
+        try {
+            failed = Tracer.step(runtime.tracer, IdentityLoop::spareRelease, this, me, s, null);
+        } catch (Throwable t) {
+            if (held == s) {   // the step did not run: completed here
+                held = null;
+                runtime.threads.release(s);
+            }
+            failed = t;
+        }
+        if (failed != null) runtime.reporter.stepFailed("SpareRelease", "spare " + s.id + " leaves identity " + id, failed);
+        runtime.threads.exitIfClosing(s);   // (a no-op unless s is in its pool)
+    }
+
+    private static Throwable spareRelease(IdentityLoop u, KThread me, KThread s, Object unused, Tracer tr) {
+        u.held = null;
+        u.runtime.threads.release(s);   // pooled, or (pool full, or the park failed) told to exit
+        if (tr == null) return null;
+        try {
+            tr.emit(TraceAction.SpareRelease, me.id, u.id, s.id, s.lane.id);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * identity with no carrier, a call with no custodian, or a thread counted that is gone. The
  * points, named by the spec's actions:
  * <ul>
- *   <li>{@link Point#Submit}: undone (the spare back in its pool); the call gets EAGAIN
+ *   <li>{@link Point#Submit}: undone (the spare back where it was: kept by the identity, or in
+ *       its pool); the call gets EAGAIN
  *       ({@link EagainReason#RUNTIME_ERROR}) with the error.</li>
  *   <li>{@link Point#Allocate}: the new thread is never started and its slot is freed; the call
  *       gets EAGAIN ({@link EagainReason#NO_SPARE}), as when the thread factory fails.</li>
@@ -26,8 +27,9 @@ import java.util.function.Consumer;
  *       code lets it through).</li>
  *   <li>{@link Point#ReturnToUser}, {@link Point#CompleteInline}, {@link Point#WouldBlock},
  *       {@link Point#WorkerFinish}, {@link Point#MachineComplete}, {@link Point#Deliver},
- *       {@link Point#Park}, {@link Point#Close}: completed (the spare released, the completion
- *       posted, the handler run, the thread pooled or ended, every thread told to exit).</li>
+ *       {@link Point#Park}, {@link Point#Close}: completed (the spare kept by the identity, the
+ *       completion posted, the handler run, the thread pooled or ended, every thread told to
+ *       exit).</li>
  *   <li>{@link Point#Reap}, {@link Point#Await}: undone (the completion back at the head of its
  *       queue); the loop goes on and takes the step again.</li>
  * </ul>

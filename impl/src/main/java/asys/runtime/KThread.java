@@ -7,9 +7,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Its life, the states of spec/Asys.tla (each a {@link State}):
  * <pre>
- *   POOLED ---take (Submit)---> RESERVED ---give back (CompleteInline, WouldBlock)---> POOLED
- *                                   |                                  (or EXITED when the pool is full)
+ *   POOLED ---take (Submit)---> RESERVED ---kept by the identity (CompleteInline, WouldBlock)---> HELD
+ *                                   |     <---its next call (Submit)------------------------------ HELD
  *                                   +---HookFire: assigned an identity---> RETURNING
+ *   HELD ---SpareRelease (the identity's loop goes idle)---> POOLED (or EXITED when the pool is full)
  *   (new: preallocated at build) ----------------------------------------> POOLED
  *   (new: Allocate) -----------------------------------------------------> RESERVED (a spare)
  *   (new: an identity's first carrier) ---------------------------------> USER
@@ -25,14 +26,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The hook is {@link #spare}: non-null means set, and it is the spare reserved for this
  * thread's current call. Only this thread reads or writes {@code spare}, {@code carrying} and
- * {@code current}: the hook needs no synchronisation. A parked thread (POOLED or RESERVED) waits
+ * {@code current}: the hook needs no synchronisation. A parked thread (POOLED, RESERVED or HELD) waits
  * for an {@link Assignment}, written by the thread that hands it work (a volatile write, then
  * unpark), which is the happens-before edge that hands an identity from one thread to another.
  */
 final class KThread implements Runnable {
 
     /** The spec's thread states (Unallocated is "no KThread object", EXITED after it ran). */
-    enum State { POOLED, RESERVED, USER, IN_CALL, RETURNING, WORKER, AWAITING, EXITED }
+    enum State { POOLED, RESERVED, HELD, USER, IN_CALL, RETURNING, WORKER, AWAITING, EXITED }
 
     /** Work handed to a parked thread: carry {@code identity}; {@code call} is the IN_PROGRESS call it returns for. */
     record Assignment(Identity identity, CallRecord<?> call) {

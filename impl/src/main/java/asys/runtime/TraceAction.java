@@ -26,7 +26,7 @@ public enum TraceAction {
     Allocate("thread", "call", "spare?", "outcome?", "reason?", "pooled?"),
     /** Starting a thread failed with the supply not exhausted: the call gets EAGAIN (NO_SPARE). */
     AllocateFails("thread", "call", "outcome?", "reason?"),
-    /** The call returned on its caller's stack: QUICK; the hook cleared, the spare back in its pool. */
+    /** The call returned on its caller's stack: QUICK; the hook cleared, the spare kept by the identity. */
     CompleteInline("thread", "call", "spare?", "outcome?", "hook?"),
     /** NONBLOCK would block (EAGAIN), or a state machine is still running (IN_PROGRESS). */
     WouldBlock("thread", "call", "spare?", "outcome?", "hook?"),
@@ -57,7 +57,9 @@ public enum TraceAction {
     /** A closed identity's loop ends, every call of it delivered; its carrier goes to its pool. */
     IdentityEnd("thread", "identity"),
     /** A pooled spare idle past its keep-alive leaves its pool, above its floor, and exits. */
-    KeepAliveExit("thread", "lane?");
+    KeepAliveExit("thread", "lane?"),
+    /** The identity's loop goes idle and gives back the spare it kept: to its pool, or it exits. */
+    SpareRelease("thread", "identity?", "spare", "lane?");
 
     private final List<String> fields;
     private final List<String> required;

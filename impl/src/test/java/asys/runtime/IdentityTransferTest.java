@@ -356,7 +356,8 @@ class IdentityTransferTest {
                 u.submit(() -> { gate.pass(); second.pass(); return 3; }, r -> { }); // HookFire, ReturnToUser
             });
             gate.awaitBlocked(1);
-            onLoop(u, () -> u.submit(() -> 4, r -> { }));                            // the pool is empty: Allocate
+            onLoop(u, () -> u.submit(() -> 4, r -> { }));                            // the pool is empty: Allocate;
+                                                                                     // then SpareRelease, idle
             gate.open();                                                             // WorkerWake
             second.awaitBlocked(1);                                                  // WorkerBlock
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -372,7 +373,7 @@ class IdentityTransferTest {
         }
         List<String> spec = List.of("Submit", "Allocate", "CompleteInline", "WouldBlock", "HookFire", "ReturnToUser",
                 "WorkerWake", "WorkerBlock", "WorkerFinish", "MachineComplete", "Await", "Reap",
-                "CloseRuntime", "Close", "PoolExit", "IdentityEnd");
+                "SpareRelease", "CloseRuntime", "Close", "PoolExit", "IdentityEnd");
         List<String> alsoSpec = List.of("AwaitInterrupted");   // may or may not happen in this run
         List<String> missing = new java.util.ArrayList<>(spec);
         missing.removeAll(h.actions());

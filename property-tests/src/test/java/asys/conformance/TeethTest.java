@@ -33,6 +33,7 @@ class TeethTest {
             "AwaitNotAtomic,,ExactlyOneOutcome,",
             "HookKeptAtFire,HookFire,,raw",
             "KeepAliveRacesReserve,Submit|PoolExit|KeepAliveExit,,",
+            "HeldSpareShared,Submit|Allocate|PoolExit|KeepAliveExit|SpareRelease,,",
     })
     void anInjectedMistakeIsCaught(String fault, String rejectedAt, String property, String raw) throws Exception {
         Path dir = Conformance.TARGET.resolve("teeth").resolve(fault + (raw == null ? "" : "-raw"));

@@ -39,6 +39,10 @@ class TraceValidationTest {
                 .anyMatch(e -> "Allocate".equals(e.get("action")) && Boolean.TRUE.equals(e.get("pooled")))).count();
         System.out.println("trace-validation: " + keepAlive + " traces with KeepAliveExit, " + waited
                 + " with a spare the allocator waited for");
+        long kept = traces.stream().filter(TraceValidationTest::reservesAKeptSpare).count();
+        long released = traces.stream().filter(t -> has(t, "SpareRelease")).count();
+        System.out.println("trace-validation: " + kept + " traces where a call reserved the spare its identity kept, "
+                + released + " with SpareRelease");
         assertTrue(report.problems().isEmpty(), () -> "TLC problems: " + report.problems());
         assertEquals(TRACES, report.verdicts().size());
         assertEquals(0, report.rejected(), "rejected traces: see above");
@@ -48,10 +52,31 @@ class TraceValidationTest {
         assertTrue(factoryFailures > TRACES / 20, "too few traces with a failed thread start: " + factoryFailures);
         assertTrue(keepAlive >= TRACES / 10, "too few traces where an idle spare exits on its keep-alive: " + keepAlive);
         assertTrue(waited >= TRACES / 50, "too few traces where the allocator waited for a spare: " + waited);
+        assertTrue(kept >= TRACES / 2, "too few traces where a call reserved the spare its identity kept: " + kept);
+        assertTrue(released >= TRACES / 2, "too few traces where an idle loop gave its spare back: " + released);
     }
 
     static boolean has(TraceValidator.Trace t, String action) {
         return t.events().stream().anyMatch(e -> action.equals(e.get("action")));
+    }
+
+    /** A Submit reserves the spare its identity kept from a call that did not block (SubmitUsesHeld):
+     *  the spare of the identity's last CompleteInline or WouldBlock, with no SpareRelease since. */
+    static boolean reservesAKeptSpare(TraceValidator.Trace t) {
+        java.util.Map<Object, Object> identityOfCall = new java.util.HashMap<>(), keptBy = new java.util.HashMap<>();
+        for (var e : t.events()) {
+            Object a = e.get("action");
+            if ("Submit".equals(a)) {
+                Object u = e.get("identity");
+                identityOfCall.put(e.get("call"), u);
+                if (e.get("spare") != null && e.get("spare").equals(keptBy.remove(u))) return true;
+            } else if (("CompleteInline".equals(a) || "WouldBlock".equals(a)) && e.get("spare") != null) {
+                keptBy.put(identityOfCall.get(e.get("call")), e.get("spare"));
+            } else if ("SpareRelease".equals(a)) {
+                keptBy.remove(e.get("identity"));
+            }
+        }
+        return false;
     }
 
     /** An identity's Close comes before a step of one of its calls (a post or a reap). */
