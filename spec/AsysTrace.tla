@@ -28,6 +28,7 @@
 (*   action      the action of Next            TraceAction                 *)
 (*   thread      k, the thread taking the step  KThread.id                 *)
 (*   spare       s, spareFor / HookFire's s    KThread.spare (its id)      *)
+(*               (SpareRelease: held[u])       (IdentityLoop.held)         *)
 (*   identity    u, carries[k]                 Identity.id                 *)
 (*   call        x, running[k]                 CallRecord.id               *)
 (*   flags       fl, flags[x]                  CallRecord.flags            *)

@@ -77,9 +77,12 @@
  * for failures inside a step (Allocate's, a park's), so it must not call into the runtime
  * either. The stall listener runs on the watchdog's thread with no lock held.
  *
- * <p><b>Fast path.</b> A call that does not block is Submit (a spare taken from the pool by a
- * CAS), its body, and CompleteInline (the spare given back by a CAS): no lock, no shared counter
- * (call ids come in blocks, QUICK calls are counted per identity with opaque stores), and no
- * completion. With tracing off the only cost of the trace is a null check per step.
+ * <p><b>Fast path.</b> A call that does not block is Submit, its body, and CompleteInline. The
+ * identity keeps the spare of its last call that did not block ({@code IdentityLoop.held}, the
+ * spec's Held), so Submit reserves it and CompleteInline keeps it again with plain writes to the
+ * carrier's own objects: no CAS, no lock, no shared counter (call ids come in blocks, QUICK calls
+ * are counted per identity with opaque stores), and no completion. The lane's pool is touched
+ * (a slot's CAS) only by the first call after the loop was idle, which then gives the spare back
+ * (SpareRelease). With tracing off the only cost of the trace is a null check per step.
  */
 package asys.runtime;
