@@ -19,7 +19,7 @@ help:
 	@echo "  make check       TLC on the default suite (model-check/check.suite): the healthy spec's"
 	@echo "                   invariants, refinement and liveness; every broken variant rejected by"
 	@echo "                   its property; every witness reached; every branch of Next taken under every"
-	@echo "                   invariant ('coverage: B branches, ...'). About 8 minutes on 2 cores."
+	@echo "                   invariant ('coverage: B branches, ...'). About 9 minutes on 2 cores."
 	@echo "  make check-full  TLC on the larger models (model-check/full.suite: three calls in flight)"
 	@echo "  make check-distributed  TLC's distributed mode (TLCServer + DIST_WORKERS TLCWorker processes on"
 	@echo "                   loopback, default 2): variants and a witness first, then the check-full model"
