@@ -93,14 +93,16 @@ class HeldSpareTest {
             Identity u = h.rt.newIdentity("u"), v = h.rt.newIdentity("v");
             CountDownLatch busy = new CountDownLatch(1), release = new CountDownLatch(1);
             List<CallHandle<Object>> mine = new ArrayList<>();
-            u.execute(() -> mine.add(u.submit(() -> "u's", r -> { })));
-            u.execute(() -> {                     // runs after u's call: u keeps its spare meanwhile
-                busy.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            u.execute(() -> {
+                mine.add(u.submit(() -> "u's", r -> { }));
+                u.execute(() -> {   // queued before u's call runs: the loop is never idle in between
+                    busy.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
             });
             assertTrue(busy.await(10, TimeUnit.SECONDS));
             String kept = field(events(h, "Submit").get(0), "spare");
