@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * run the next submitted call (its steps are {@link CallSteps}'); else reap a completion and run
  * its handler; else run the next task; else, the loop idle, give back the spare it kept
  * (SpareRelease); else, once closed with nothing in flight, end (IdentityEnd); else sleep until a
- * task or a completion arrives (Await when calls are outstanding). The submission queue and the in-flight count belong to the carrier; the
- * completion queue and the sleep are the {@link CompletionQueue}'s.
+ * task or a completion arrives (Await when calls are outstanding). The submission queue and the
+ * in-flight count belong to the carrier; the completion queue and the sleep are the
+ * {@link CompletionQueue}'s.
  */
 abstract sealed class IdentityLoop extends LoopStats permits Identity {
 
@@ -183,19 +184,21 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
         try {
             failed = Tracer.step(runtime.tracer, IdentityLoop::spareRelease, this, me, s, null);
         } catch (Throwable t) {
-            if (held == s) {   // the step did not run: completed here
-                held = null;
-                runtime.threads.release(s);
-            }
+            if (held == s) giveBack(s);   // the step did not run: completed here
             failed = t;
         }
         if (failed != null) runtime.reporter.stepFailed("SpareRelease", "spare " + s.id + " leaves identity " + id, failed);
         runtime.threads.exitIfClosing(s);   // (a no-op unless s is in its pool)
     }
 
+    /** The kept spare back to its pool, or (pool full, or the park failed) told to exit. */
+    private void giveBack(KThread s) {
+        held = null;
+        runtime.threads.release(s);
+    }
+
     private static Throwable spareRelease(IdentityLoop u, KThread me, KThread s, Object unused, Tracer tr) {
-        u.held = null;
-        u.runtime.threads.release(s);   // pooled, or (pool full, or the park failed) told to exit
+        u.giveBack(s);
         if (tr == null) return null;
         try {
             tr.emit(TraceAction.SpareRelease, me.id, u.id, s.id, s.lane.id);

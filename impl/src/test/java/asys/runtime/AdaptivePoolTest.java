@@ -81,10 +81,7 @@ class AdaptivePoolTest {
             assertEquals(3, c.sparesPooled());
             assertEquals(4, c.threadsAlive(), "the floor's spares and the loop's carrier");
             assertEquals(BURST - 3, c.keepAliveExits(), "every spare above the floor exited on its keep-alive");
-            List<String> exits = new ArrayList<>();
-            synchronized (h.trace) {
-                for (String e : h.trace) if (e.contains("\"action\":\"KeepAliveExit\"")) exits.add(e);
-            }
+            List<String> exits = h.events("KeepAliveExit");
             assertEquals(BURST - 3, exits.size(), "one KeepAliveExit event each");
             assertTrue(exits.get(0).contains("\"lane\":0"), exits.get(0));
         }
@@ -163,10 +160,7 @@ class AdaptivePoolTest {
             assertEquals(Outcome.QUICK, third.outcome(), "it ran, on the spare that came back");
             second.open();
             done(calls.get(1));
-            boolean fromPool;
-            synchronized (h.trace) {
-                fromPool = h.trace.stream().anyMatch(e -> e.contains("\"action\":\"Allocate\"") && e.contains("\"pooled\":true"));
-            }
+            boolean fromPool = h.events("Allocate").stream().anyMatch(e -> e.contains("\"pooled\":true"));
             assertTrue(fromPool, "an Allocate event with a spare from the pool");
         }
     }

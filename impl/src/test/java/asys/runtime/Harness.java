@@ -82,6 +82,15 @@ final class Harness implements AutoCloseable {
         return out;
     }
 
+    /** The trace's events of {@code action}, in order. */
+    List<String> events(String action) {
+        List<String> out = new ArrayList<>();
+        synchronized (trace) {
+            for (String line : trace) if (action.equals(field(line, "action"))) out.add(line);
+        }
+        return out;
+    }
+
     /** The actions of the trace events that name call {@code id}. */
     List<String> actionsOf(long id) {
         List<String> out = new ArrayList<>();

@@ -22,15 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class HeldSpareTest {
 
-    /** The events of {@code action}, in order. */
-    static List<String> events(Harness h, String action) {
-        List<String> out = new ArrayList<>();
-        synchronized (h.trace) {
-            for (String line : h.trace) if (action.equals(field(line, "action"))) out.add(line);
-        }
-        return out;
-    }
-
     @Test
     void quickCallsInARowReserveTheSpareTheIdentityKeptAndTheLoopGivesItBackWhenIdle() throws Exception {
         try (Harness h = new Harness(b -> b.lanes(1).spareCapacity(2))) {
@@ -44,15 +35,15 @@ class HeldSpareTest {
             });
             for (CallHandle<Integer> c : calls) assertEquals(Outcome.QUICK, done(c).outcome());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (events(h, "SpareRelease").isEmpty()) {
+            while (h.events("SpareRelease").isEmpty()) {
                 assertTrue(System.nanoTime() < deadline, "the idle loop never gave its spare back");
                 Thread.sleep(1);
             }
-            List<String> submits = events(h, "Submit");
+            List<String> submits = h.events("Submit");
             String spare = field(submits.get(0), "spare");
             assertNotNull(spare, "the first call reserves a spare from the pool");
             for (String s : submits) assertEquals(spare, field(s, "spare"), "every call reserves the spare kept from the last: " + s);
-            List<String> releases = events(h, "SpareRelease");
+            List<String> releases = h.events("SpareRelease");
             assertEquals(1, releases.size(), "given back once, when the loop went idle: " + releases);
             assertEquals(spare, field(releases.get(0), "spare"));
             List<String> actions = h.actions();
@@ -79,9 +70,9 @@ class HeldSpareTest {
             gate.open();
             assertEquals(Outcome.QUICK, done(calls.get(0)).outcome());
             assertEquals(Outcome.IN_PROGRESS, done(calls.get(1)).outcome());
-            String kept = field(events(h, "Submit").get(0), "spare");
-            assertEquals(kept, field(events(h, "Submit").get(1), "spare"), "the second call reserves the kept spare");
-            assertEquals(kept, field(events(h, "HookFire").get(0), "spare"), "and the identity goes to it");
+            String kept = field(h.events("Submit").get(0), "spare");
+            assertEquals(kept, field(h.events("Submit").get(1), "spare"), "the second call reserves the kept spare");
+            assertEquals(kept, field(h.events("HookFire").get(0), "spare"), "and the identity goes to it");
         }
     }
 
@@ -105,7 +96,7 @@ class HeldSpareTest {
                 });
             });
             assertTrue(busy.await(10, TimeUnit.SECONDS));
-            String kept = field(events(h, "Submit").get(0), "spare");
+            String kept = field(h.events("Submit").get(0), "spare");
             assertNotNull(kept);
             List<CallHandle<Object>> made = new ArrayList<>();
             onLoop(v, () -> made.add(v.submit(() -> "v's", r -> { })));
@@ -113,12 +104,12 @@ class HeldSpareTest {
             release.countDown();
             assertEquals(Outcome.QUICK, done(mine.get(0)).outcome());
             assertEquals(Outcome.QUICK, theirs.outcome());
-            for (String s : events(h, "Submit")) {
+            for (String s : h.events("Submit")) {
                 if (String.valueOf(v.id()).equals(field(s, "identity"))) {
                     assertNotEquals(kept, field(s, "spare"), "v reserved the spare u keeps: " + s);
                 }
             }
-            for (String a : events(h, "Allocate")) assertNotEquals(kept, field(a, "spare"), "v was given the spare u keeps: " + a);
+            for (String a : h.events("Allocate")) assertNotEquals(kept, field(a, "spare"), "v was given the spare u keeps: " + a);
         }
     }
 }
