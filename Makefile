@@ -35,7 +35,7 @@ help:
 	@echo "  make fuzz        the JQF campaign on the workload generator (FUZZ_TIME=10m by default);"
 	@echo "                   keeps its corpus in property-tests/fuzz-corpus; prints"
 	@echo "                   'fuzz: N executions, F failures, R execs/s' and how to reproduce each failure"
-	@echo "  make bench       the JMH benchmarks, quick profile (about 8 minutes): asys against a direct"
+	@echo "  make bench       the JMH benchmarks, quick profile (about 11 minutes): asys against a direct"
 	@echo "                   call, Vert.x, ForkJoinPool, CompletableFuture, virtual threads (on JDK 25 if"
 	@echo "                   found; ASYS_JDK25=DIR to name one), raw JDK blocks with and without the agent,"
 	@echo "                   the agent's cost; writes bench/results/quick.json, the"

@@ -33,7 +33,11 @@ public final class BenchMain {
 
     /** One JMH run: a name, the benchmarks (a regular expression), parameters, the JVM, and how many
      *  times the profile's measured iterations it takes (rows of a few ns need more to be judged). */
-    record Run(String name, String include, Map<String, String[]> params, boolean jdk25, int iterationScale) {
+    record Run(String name, String include, Map<String, String[]> params, boolean jdk25, int iterationScale, boolean gc) {
+        Run(String name, String include, Map<String, String[]> params, boolean jdk25, int iterationScale) {
+            this(name, include, params, jdk25, iterationScale, false);
+        }
+
         Run(String name, String include, Map<String, String[]> params, boolean jdk25) {
             this(name, include, params, jdk25, 1);
         }
@@ -41,11 +45,13 @@ public final class BenchMain {
 
     /** The runs, each a piece of one or more scenarios. */
     static List<Run> runs() {
-        String peers = "direct|asys|vertx|forkJoinManagedBlock|completableFuture";
+        String peers = "direct|asys|asysExecute|vertx|forkJoinManagedBlock|completableFuture";
+        // The rows the goals judge are a few ns apart: three times the measured iterations, and
+        // the allocation per call (JMH's GC profiler) for the fast path.
         return List.of(
-                new Run("s1-fast-path", "CallsBench\\.(" + peers + "|asysTraced)$", Map.of("share", new String[] {"0"}), false),
-                new Run("s2-mixed", "CallsBench\\.(" + peers + ")$", Map.of("share", new String[] {"1"}), false),
-                new Run("s1-s2-jdk25", "CallsBench\\.(asys|virtualThreads)$", Map.of("share", new String[] {"0", "1"}), true),
+                new Run("s1-fast-path", "CallsBench\\.(" + peers + "|asysTraced)$", Map.of("share", new String[] {"0"}), false, 3, true),
+                new Run("s2-mixed", "CallsBench\\.(" + peers + ")$", Map.of("share", new String[] {"1"}), false, 3),
+                new Run("s1-s2-jdk25", "CallsBench\\.(asys|asysExecute|virtualThreads)$", Map.of("share", new String[] {"0", "1"}), true),
                 new Run("s3-handoff", "HandoffBench\\.", Map.of(), false),
                 new Run("s4-stall", "\\.StallBench\\.", Map.of(), false),
                 new Run("s5-identities", "ScaleBench\\.", Map.of(), false),
@@ -113,6 +119,7 @@ public final class BenchMain {
                     .measurementIterations(profile.iterations() * run.iterationScale()).measurementTime(profile.measurement())
                     .shouldFailOnError(true).result(file.toString()).resultFormat(ResultFormatType.JSON);
             run.params().forEach(o::param);
+            if (run.gc()) o.addProfiler(org.openjdk.jmh.profile.GCProfiler.class);
             if (run.jdk25()) o.jvm(jdk25.path());
             System.out.println("bench: run " + run.name() + " (" + run.include() + ")");
             try {

@@ -64,6 +64,9 @@ public class CallsBench {
     /** An asys runtime with one identity (its loop); tracing on or off. */
     @State(Scope.Benchmark)
     public static class Asys {
+        /** The hot spare: the runtime's default for this machine, or on (2 ms) or off. */
+        @Param({"default"})
+        public String hotSpare;
         final Work.Window window = new Work.Window();
         AsysRuntime rt;
         Identity loop;
@@ -72,6 +75,9 @@ public class CallsBench {
 
         void start(boolean traced) {
             RuntimeBuilder b = AsysRuntime.builder().lanes(1).spareCapacity(16).threadLimit(1024);
+            if (hotSpare.equals("on")) b.hotSpare(Duration.ofMillis(2));
+            else if (hotSpare.equals("off")) b.hotSpare(Duration.ZERO);
+            else if (!hotSpare.equals("default")) throw new IllegalArgumentException("hotSpare: default, on or off, not " + hotSpare);
             if (traced) b.traceSink(line -> traceLines++);   // called under the tracer's monitor
             rt = b.build();
             loop = rt.newIdentity("bench");
@@ -107,6 +113,71 @@ public class CallsBench {
         if (++a.operations > Work.Window.DEPTH && a.traceLines == 0) {
             throw new IllegalStateException("asysTraced: no trace line was written");
         }
+    }
+
+    /**
+     * The execute form with its calls and handlers made once, before the trial (one per call of
+     * each batch in the window), so that the benchmark allocates nothing per call of its own:
+     * what {@code -prof gc} shows per operation here is asys's (a quick call of this form makes
+     * no object, see {@link Identity#execute(int, Call, asys.runtime.OutcomeHandler)}).
+     */
+    @State(Scope.Benchmark)
+    public static class AsysPrepared extends Asys {
+        Prepared[][] calls;
+
+        @Override
+        @Setup
+        public void setup() {
+            start(false);
+        }
+
+        /** The calls, made once for the trial: which of them block depends only on the share. */
+        @Setup
+        public void prepare(CallsBench bench) {
+            calls = new Prepared[Work.Window.DEPTH][Work.BATCH];
+            for (int p = 0; p < Work.Window.DEPTH; p++) {
+                for (int i = 0; i < Work.BATCH; i++) calls[p][i] = new Prepared(window.at(p), i, Work.blocks(i, bench.share));
+            }
+        }
+    }
+
+    /** Call i of a batch, as its call and its handler: the value boxed once, beforehand. */
+    static final class Prepared implements Call<Long>, asys.runtime.OutcomeHandler<Long> {
+        final Work.Batch batch;
+        final int k;
+        final Long value;
+        final boolean blocks;
+
+        Prepared(Work.Batch batch, int k, boolean blocks) {
+            this.batch = batch;
+            this.k = k;
+            this.value = Work.quick(k);
+            this.blocks = blocks;
+        }
+
+        @Override
+        public Long run() throws Exception {
+            if (blocks) Blocking.sleep(ONE_MS);
+            long v = Work.quick(k);
+            return v == value.longValue() ? value : Long.valueOf(v);   // both Long: no unboxing, no new box
+        }
+
+        @Override
+        public void onOutcome(Outcome outcome, Long v, Throwable error) {
+            if (outcome != (blocks ? Outcome.IN_PROGRESS : Outcome.QUICK) || error != null) batch.wrong(outcome + " " + error);
+            batch.doneOnLoop(k, v == null ? -1 : v);
+        }
+    }
+
+    @Benchmark
+    public void asysExecute(AsysPrepared a) throws Exception {
+        int position = a.window.position();
+        Work.Batch batch = a.window.next("asysExecute");
+        batch.arm(Work.BATCH);
+        Prepared[] calls = a.calls[position];
+        a.loop.execute(() -> {
+            for (Prepared c : calls) a.loop.execute(c, c);
+        });
     }
 
     private void runAsys(Asys a, String who) throws Exception {

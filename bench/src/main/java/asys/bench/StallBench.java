@@ -7,10 +7,14 @@ import asys.runtime.Identity;
 import asys.runtime.Outcome;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,6 +26,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * the measuring thread, so two thread wake-ups are included). JMH's sample mode gives p50, p99 and
  * p99.9. The blocking call's own completion is awaited outside the measured time (invocation
  * teardown), and checked.
+ *
+ * <p>The {@code *OnLoop} benchmarks measure the runtime's own delay, without the benchmark's
+ * wake-ups: a task on the loop takes a timestamp, queues the probe, and starts the blocking call;
+ * the probe, when the loop runs it, takes the second. The delays are counted in buckets
+ * ({@link Delays}), which give p50, p99 and p99.9 to the bucket's bound.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -33,12 +42,18 @@ public class StallBench extends StallProbe {
 
     @State(Scope.Benchmark)
     public static class Asys {
+        /** The hot spare: the runtime's default for this machine (off below 4 cores), or on (2 ms). */
+        @Param({"default", "on"})
+        public String hotSpare;
         AsysRuntime rt;
         Identity loop;
 
         @Setup
         public void setup() {
-            rt = AsysRuntime.builder().lanes(1).spareCapacity(2).build();
+            var b = AsysRuntime.builder().lanes(1).spareCapacity(2);
+            if (hotSpare.equals("on")) b.hotSpare(Duration.ofMillis(2));
+            else if (!hotSpare.equals("default")) throw new IllegalArgumentException("hotSpare: default or on, not " + hotSpare);
+            rt = b.build();
             loop = rt.newIdentity("stall");
         }
 
@@ -94,5 +109,149 @@ public class StallBench extends StallProbe {
             v.ctx.runOnContext(x -> probe.run());
         });
         awaitProbe();
+    }
+
+    // ---- the delay as the loop sees it ---------------------------------------------------------
+
+    /** Loop-side delays of an iteration, in buckets: {@code withinX} counts the delays no longer
+     *  than X; with {@code samples}, the first bound that holds 50 %, 99 % or 99.9 % of them is
+     *  that percentile, to the bucket. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Delays {
+        public long samples, delayNanos;
+        public long within2us, within5us, within10us, within20us, within50us, within100us, within200us,
+                within500us, within1ms, within2ms;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            samples = delayNanos = 0;
+            within2us = within5us = within10us = within20us = within50us = within100us = within200us = 0;
+            within500us = within1ms = within2ms = 0;
+        }
+
+        void add(long ns) {
+            samples++;
+            delayNanos += ns;
+            if (ns <= 2_000) within2us++;
+            if (ns <= 5_000) within5us++;
+            if (ns <= 10_000) within10us++;
+            if (ns <= 20_000) within20us++;
+            if (ns <= 50_000) within50us++;
+            if (ns <= 100_000) within100us++;
+            if (ns <= 200_000) within200us++;
+            if (ns <= 500_000) within500us++;
+            if (ns <= 1_000_000) within1ms++;
+            if (ns <= 2_000_000) within2ms++;
+        }
+    }
+
+    /** The loop-side sample: taken on the loop when it queues the probe, and when it runs it. */
+    private volatile long queuedAt, delay;
+    private final Runnable timedProbe = () -> {
+        delay = System.nanoTime() - queuedAt;
+        probe.run();
+    };
+
+    /** asys, the delay as its loop sees it. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public void asysOnLoop(Asys a, Delays d) {
+        arm();
+        a.loop.execute(() -> {
+            queuedAt = System.nanoTime();
+            a.loop.execute(timedProbe);
+            a.loop.submit(() -> {
+                Blocking.sleep(Duration.ofNanos(Work.BLOCK_NANOS));
+                return Work.quick(0);
+            }, (CallHandle<Long> r) -> {
+                if (r.outcome() != Outcome.IN_PROGRESS) blockingCall.wrong(r);
+                blockingCall.done(0, r.value() == null ? -1 : r.value());
+            });
+        });
+        awaitProbe();
+        d.add(delay);
+    }
+
+    /** Vert.x, the delay as its event loop sees it. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public void vertxOnLoop(VertxLoop v, Delays d) {
+        arm();
+        v.ctx.runOnContext(ignored -> {
+            queuedAt = System.nanoTime();
+            v.vertx.executeBlocking(() -> Work.sleepingCall(0), false).onComplete(ar -> {
+                if (ar.failed()) blockingCall.wrong(ar.cause());
+                blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
+            });
+            v.ctx.runOnContext(x -> timedProbe.run());
+        });
+        awaitProbe();
+        d.add(delay);
+    }
+
+    /** A plain loop, the delay as it sees it: the probe waits out the call inline. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public void directOnLoop(Plain p, Delays d) {
+        arm();
+        p.loop.execute(() -> {
+            queuedAt = System.nanoTime();
+            p.loop.execute(timedProbe);
+            try {
+                blockingCall.done(0, Work.sleepingCall(0));
+            } catch (InterruptedException e) {
+                blockingCall.wrong(e);
+            }
+        });
+        awaitProbe();
+        d.add(delay);
+    }
+
+    /** A platform thread parked, woken by an unpark: the delay from the unpark to the thread
+     *  running, in the same buckets. The floor for a loop whose spare is parked when its call
+     *  blocks (the spare must be woken to run the ready task). */
+    @State(Scope.Benchmark)
+    public static class Sleeper {
+        volatile long unparkedAt, woke;
+        volatile boolean running = true;
+        volatile Thread waiter;
+        Thread thread;
+
+        @Setup
+        public void setup() {
+            thread = new Thread(() -> {
+                while (running) {
+                    LockSupport.park(this);
+                    long t = unparkedAt;
+                    if (t != 0) {
+                        unparkedAt = 0;
+                        woke = System.nanoTime() - t;
+                        LockSupport.unpark(waiter);
+                    }
+                }
+            }, "sleeper");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @TearDown
+        public void tearDown() throws InterruptedException {
+            running = false;
+            LockSupport.unpark(thread);
+            thread.join(10_000);
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public void wakeUpOnLoop(Sleeper s, Delays d) throws InterruptedException {
+        s.waiter = Thread.currentThread();
+        s.woke = 0;
+        while (s.thread.getState() != Thread.State.WAITING) Thread.onSpinWait();   // parked again
+        s.unparkedAt = System.nanoTime();
+        LockSupport.unpark(s.thread);
+        while (s.woke == 0) LockSupport.park(this);
+        d.add(s.woke);
     }
 }

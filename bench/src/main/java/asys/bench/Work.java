@@ -141,6 +141,12 @@ final class Work {
             for (int k = 0; k < DEPTH; k++) ring[k] = new Batch();
         }
 
+        /** The batch at {@code position} of the ring (a contender that prepares objects per batch). */
+        Batch at(int position) { return ring[position]; }
+
+        /** The ring position of the batch {@link #next} hands out next. */
+        int position() { return next; }
+
         /** The batch for this operation, once the one it reuses has completed. */
         Batch next(String who) throws TimeoutException {
             Batch b = ring[next];

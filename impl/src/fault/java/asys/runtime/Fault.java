@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * The fault build's switches: deliberate mistakes, for the conformance suite's teeth. Each (but
- * one, see {@link #POST_NOT_FAILURE_ATOMIC}) is the twin of a broken variant of the spec (the same
+ * three, see {@link #POST_NOT_FAILURE_ATOMIC}, {@link #RECORD_REUSED_IN_FLIGHT} and
+ * {@link #HOT_SPARE_LOSES_WAKEUP}) is the twin of a broken variant of the spec (the same
  * name as the spec's constant Fault) and must be caught by trace validation or by a property.
  * Chosen with {@code -Dasys.fault=NAME}. This class is not in the production jar: the build
  * compiles the runtime again with it in place of the production {@code Fault} (whose switches
@@ -15,7 +16,7 @@ final class Fault {
 
     static final Set<String> NAMES = Set.of("none", "NoHookCheck", "HookKeptOnFastPath", "QuickPosts",
             "AwaitNotAtomic", "PoolBeforePost", "HookKeptAtFire", "PostNotFailureAtomic", "KeepAliveRacesReserve",
-            "HeldSpareShared");
+            "HeldSpareShared", "RecordReusedInFlight", "HotSpareLosesWakeup");
 
     static final String NAME = System.getProperty("asys.fault", "none");
 
@@ -47,6 +48,15 @@ final class Fault {
      *  another caller may take it while the identity counts on it. */
     static final boolean HELD_SPARE_SHARED = NAME.equals("HeldSpareShared");
 
+    /** The loop reuses an execute-form call's record for its next call as soon as the call
+     *  blocks, while its worker still runs it. The spec has no records, so this one has no twin
+     *  there: the worker then finishes and posts another call, which trace validation rejects. */
+    static final boolean RECORD_REUSED_IN_FLIGHT = NAME.equals("RecordReusedInFlight");
+    /** Waking a parked spare to spin (the hot spare) takes its parking flag but does not unpark
+     *  it: the spare sleeps on, and the HookFire that hands it an identity, finding the flag
+     *  taken, does not wake it either. The spec has no parks, so this one has no twin there: the
+     *  runner's liveness checks (NeverStalls, ExactlyOneOutcome) must catch it. */
+    static final boolean HOT_SPARE_LOSES_WAKEUP = NAME.equals("HotSpareLosesWakeup");
     private Fault() {}
 
     /** Widens a faulty window so that a test meets it (fault builds only). */

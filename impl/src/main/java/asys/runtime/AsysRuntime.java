@@ -49,6 +49,8 @@ public final class AsysRuntime implements AutoCloseable {
     private final StallWatchdog watchdog;
     /** How long an idle thread spins for work before it parks. */
     final long spinNanos;
+    /** How long after its lane's last handoff a reserved or kept spare spins (the hot spare); 0: never. */
+    final long hotSpareNanos;
     /** How long a pooled spare stays idle before it exits (when its pool is above its floor);
      *  0 when no pool can go above its floor (floor = capacity): no spare then waits with a timeout. */
     final long keepAliveNanos;
@@ -65,6 +67,7 @@ public final class AsysRuntime implements AutoCloseable {
 
     AsysRuntime(RuntimeBuilder b) {
         this.spinNanos = b.spinNanos;
+        this.hotSpareNanos = b.hotSpareNanos;
         this.keepAliveNanos = b.spareFloor() < b.spareCapacity() ? b.spareKeepAlive.toNanos() : 0;
         this.spareWaitNanos = b.spareWait.toNanos();
         this.automaticHook = b.automaticHook;

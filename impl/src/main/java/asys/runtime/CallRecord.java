@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
- * One submitted call (the spec's {@code x}). Its life: PENDING in its loop's submission queue;
+ * One submitted call (the spec's {@code x}); for a call of the execute form, the loop's reusable
+ * record while it runs (see {@link #reuse}). Its life: PENDING in its loop's submission queue;
  * decided once ({@link #decide}: QUICK, EAGAIN or IN_PROGRESS); done once ({@link #finish}),
  * after which its handler runs exactly once on its loop. Decided and done are each written by one
  * thread at a time (the loop's carrier, or the worker that finishes it) and published through
@@ -23,7 +24,7 @@ final class CallRecord<T> implements CallHandle<T> {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            OUTCOME = l.findVarHandle(CallRecord.class, "outcome", Outcome.class);
+            OUTCOME = l.findVarHandle(CallRecord.class, "outcome", byte.class);
             DONE = l.findVarHandle(CallRecord.class, "done", boolean.class);
             DELIVERED = l.findVarHandle(CallRecord.class, "delivered", boolean.class);
         } catch (ReflectiveOperationException e) {
@@ -31,14 +32,21 @@ final class CallRecord<T> implements CallHandle<T> {
         }
     }
 
-    final long id;
     final Identity identity;
-    final int flags;
-    final Call<T> call;            // exactly one of call, stageCall is non-null
-    final StageCall<T> stageCall;
-    final CompletionHandler<T> handler;
+    /** The call: set when made, or when the loop reuses the record for an execute-form call
+     *  ({@link #reuse}); no other thread holds such a record then (it has no handle). */
+    long id;
+    int flags;
+    Call<T> call;            // exactly one of call, stageCall is non-null
+    StageCall<T> stageCall;
+    /** Exactly one of handler (the handle forms'), outcomeHandler (the execute form's) is non-null. */
+    CompletionHandler<T> handler;
+    OutcomeHandler<? super T> outcomeHandler;
 
-    private volatile Outcome outcome = Outcome.PENDING;
+    /** The outcome's ordinal: a byte, not an enum reference, so that its stores (two per call)
+     *  cost no GC barrier, as the thread's state does (see {@link KThread}). */
+    private volatile byte outcome;   // Outcome.PENDING
+    private static final Outcome[] OUTCOMES = Outcome.values();
     private EagainReason eagainReason;       // written before outcome (volatile) is
     private T value;                         // written before done (volatile) is
     private Throwable error;
@@ -59,13 +67,47 @@ final class CallRecord<T> implements CallHandle<T> {
         this.handler = handler;
     }
 
+    /** A record for the execute form, filled by {@link #reuse} before each call it carries. */
+    CallRecord(Identity identity) { this.identity = identity; }
+
+    /**
+     * Makes this record the execute-form call {@code id}, as new (on its loop, which alone holds
+     * it: its last call was delivered at once, QUICK or EAGAIN, and had no handle). Plain writes:
+     * the call's steps publish what they decide as for any record.
+     */
+    void reuse(long id, int flags, Call<T> call, OutcomeHandler<? super T> handler) {
+        this.id = id;
+        this.flags = flags;
+        this.call = call;
+        this.outcomeHandler = handler;
+        OUTCOME.set(this, (byte) Outcome.PENDING.ordinal());
+        eagainReason = null;
+        value = null;
+        error = null;
+        DONE.set(this, false);
+        DELIVERED.set(this, false);
+        handlerRan = false;
+    }
+
+    /**
+     * Whether the loop may reuse this record for its next execute-form call: an execute-form call
+     * (no handle, no future), delivered on its caller's stack (QUICK or EAGAIN), so that nothing
+     * else refers to it. An IN_PROGRESS call's record went to a worker or a state machine and the
+     * completion queue: it is not reused.
+     */
+    boolean reusable() {
+        Outcome o = outcome();
+        return outcomeHandler != null && delivered && (o == Outcome.QUICK || o == Outcome.EAGAIN)
+                && !Fault.QUICK_POSTS;
+    }
+
     boolean nonblock() { return (flags & CallFlags.NONBLOCK) != 0; }
     boolean atomic() { return (flags & CallFlags.ATOMIC) != 0; }
 
     void decide(Outcome o, EagainReason reason) {
-        if (outcome != Outcome.PENDING) throw new IllegalStateException("call " + id + " decided twice: " + outcome + " then " + o);
+        if (outcome != 0) throw new IllegalStateException("call " + id + " decided twice: " + outcome() + " then " + o);
         eagainReason = reason;
-        OUTCOME.setRelease(this, o);
+        OUTCOME.setRelease(this, (byte) o.ordinal());
     }
 
     /** Records the one result; the second call is a bug in the runtime and says so. */
@@ -93,8 +135,8 @@ final class CallRecord<T> implements CallHandle<T> {
     }
 
     @Override public long id() { return id; }
-    @Override public Outcome outcome() { return outcome; }
-    @Override public EagainReason eagainReason() { return outcome == Outcome.EAGAIN ? eagainReason : null; }
+    @Override public Outcome outcome() { return OUTCOMES[outcome]; }
+    @Override public EagainReason eagainReason() { return outcome() == Outcome.EAGAIN ? eagainReason : null; }
     @Override public boolean isDone() { return done; }
     @Override public T value() { return done ? value : null; }
     @Override public Throwable error() { return done ? error : null; }
@@ -130,7 +172,8 @@ final class CallRecord<T> implements CallHandle<T> {
 
     @Override
     public String toString() {
-        return "call " + id + " " + outcome + (outcome == Outcome.EAGAIN ? "(" + eagainReason + ")" : "")
+        Outcome o = outcome();
+        return "call " + id + " " + o + (o == Outcome.EAGAIN ? "(" + eagainReason + ")" : "")
                 + (done ? (error != null ? " error " + error : " value " + value) : "");
     }
 }

@@ -105,7 +105,8 @@ final class CallSteps {
                 return true;
             }
         }
-        me.spare = s;                        // the hook is set
+        if (me.spare != s) me.spare = s;     // the hook is set (a store only when the spare changed)
+        me.hookSet = true;
         me.wouldBlockSignalled = false;
         me.blockDepth = 0;
 
@@ -129,7 +130,7 @@ final class CallSteps {
         }
 
         // Submit's return path: the hook check tells the original caller from a worker.
-        if (me.spare != null || Fault.NO_HOOK_CHECK) {
+        if (me.hookSet || Fault.NO_HOOK_CHECK) {
             boolean running = stage != null && !stage.toCompletableFuture().isDone();
             if (me.wouldBlockSignalled || (running && x.nonblock())) wouldBlock(u, me, x, null);
             else if (running) wouldBlock(u, me, x, stage);
@@ -160,9 +161,9 @@ final class CallSteps {
             if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), null, "EAGAIN", "LIMIT");
             return null;
         }
-        KThread s = u.held;
-        boolean kept = s != null;
-        if (kept) u.held = null;
+        boolean kept = u.holding;
+        KThread s = kept ? u.held : null;
+        if (kept) u.holding = false;
         else s = u.lane.take();
         if (s == null && x.atomic()) {
             x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
@@ -171,8 +172,11 @@ final class CallSteps {
         }
         u.inFlight++;
         me.state(KThread.State.IN_CALL);
-        me.current = x;
-        if (s != null) s.state(KThread.State.RESERVED);
+        if (me.current != x) me.current = x;   // the loop's reused record: no store (see KThread.current)
+        if (s != null) {
+            s.state(KThread.State.RESERVED);
+            if (!kept && u.lane.hot(u.runtime.hotSpareNanos)) s.warm();   // the hot spare (off the kept path)
+        }
         try {
             Inject.at(Inject.Point.Submit);
             if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), s == null ? null : s.id, null, null);
@@ -339,9 +343,8 @@ final class CallSteps {
      */
     private static void leaveCall(Identity u, KThread me, CallRecord<?> x, Outcome outcome) {
         KThread s = me.spare;
-        if (!(Fault.HOOK_KEPT_ON_FAST_PATH && outcome == null)) me.spare = null;   // the hook is cleared
-        me.state(KThread.State.USER);
-        me.current = null;
+        if (!(Fault.HOOK_KEPT_ON_FAST_PATH && outcome == null)) me.hookSet = false;   // the hook is cleared
+        me.state(KThread.State.USER);   // current is left as it is: meaningful only in a call's body
         Throwable failed;
         try {
             Inject.at(outcome == null ? Inject.Point.CompleteInline : Inject.Point.WouldBlock);
@@ -359,7 +362,8 @@ final class CallSteps {
     /** The identity keeps {@code s} between its calls (carrier only: no other thread reads it). */
     private static void keep(Identity u, KThread s) {
         s.state(KThread.State.HELD);
-        u.held = s;
+        if (u.held != s) u.held = s;   // the same spare, call after call: no store
+        u.holding = true;
         if (Fault.HELD_SPARE_SHARED) s.lane.give(s);   // (Fault: left in the pool as well)
     }
 
@@ -370,7 +374,7 @@ final class CallSteps {
         if (tr == null) return null;
         try {
             tr.emit(outcome == null ? TraceAction.CompleteInline : TraceAction.WouldBlock, me.id, x.id,
-                    s == null ? null : s.id, outcome == null ? null : outcome.name(), me.spare != null);
+                    s == null ? null : s.id, outcome == null ? null : outcome.name(), me.hookSet);
             return null;
         } catch (Throwable t) {
             return t;
@@ -388,13 +392,22 @@ final class CallSteps {
             } catch (Throwable t) {
                 u.runtime.reporter.stepFailed("Deliver", "call " + x.id + "'s handler runs all the same", t);
             }
-            x.handler.onResult(x);
+            if (x.outcomeHandler != null) deliverOutcome(x, x.outcomeHandler);
+            else x.handler.onResult(x);
         } catch (Throwable t) {
             u.runtime.reporter.uncaught("handler of call " + x.id + " on identity " + u.name() + " threw", t);
         } finally {
             me.resetThreadState();
             x.delivered();
         }
+    }
+
+    /** The execute form's handler: the outcome, value and error themselves (EAGAIN as a
+     *  {@link CallRejectedException}, as a future has it). */
+    private static <T> void deliverOutcome(CallRecord<T> x, OutcomeHandler<? super T> h) {
+        Outcome o = x.outcome();
+        if (o == Outcome.EAGAIN) h.onOutcome(o, null, new CallRejectedException(x.id, x.eagainReason(), x.error()));
+        else h.onOutcome(o, x.value(), x.error());
     }
 
     static Throwable unwrap(Throwable e) {

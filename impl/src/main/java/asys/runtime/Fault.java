@@ -28,6 +28,10 @@ final class Fault {
     /** The spare an identity keeps between its calls is also left in its lane's pool. */
     static final boolean HELD_SPARE_SHARED = false;
 
+    /** The loop reuses an execute-form call's record for its next call as soon as the call blocks. */
+    static final boolean RECORD_REUSED_IN_FLIGHT = false;
+    /** Waking a parked spare to spin takes its parking flag but does not unpark it. */
+    static final boolean HOT_SPARE_LOSES_WAKEUP = false;
     private Fault() {}
 
     /** Widens a faulty window in the fault build; never called in this one (its callers sit behind

@@ -16,8 +16,11 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>What runs where: tasks, handlers and a call's code up to its first block run on the loop,
  * one at a time; a call's code after its first block runs on a worker, concurrently with the
  * loop; a handler, and a future's dependent stage given the identity as executor
- * ({@code thenAcceptAsync(f, identity)}), always on the loop. {@link #submit(int, Call, CompletionHandler)}, the handler form, is for code on the loop
- * (tasks and handlers) that wants the outcome itself (QUICK, IN_PROGRESS, EAGAIN).
+ * ({@code thenAcceptAsync(f, identity)}), always on the loop. {@link #submit(int, Call, CompletionHandler)},
+ * the handler form, is for code on the loop (tasks and handlers) that wants the outcome itself
+ * (QUICK, IN_PROGRESS, EAGAIN) and the call's handle; {@link #execute(int, Call, OutcomeHandler)},
+ * the execute form, for the same code when it needs no handle: a quick call of that form makes
+ * no object.
  *
  * <p>The loop itself (its queues and steps) is {@link IdentityLoop}'s.
  */
@@ -177,22 +180,61 @@ public final class Identity extends IdentityLoop implements Executor, AutoClosea
         return enqueue(flags, null, call, handler);
     }
 
+    /**
+     * Submits {@code call} with no flags; see {@link #execute(int, Call, OutcomeHandler)}.
+     *
+     * @param <T> the call's result type
+     * @param call the call's code
+     * @param handler gets the call's one outcome on this loop
+     */
+    public <T> void execute(Call<T> call, OutcomeHandler<? super T> handler) {
+        execute(CallFlags.NONE, call, handler);
+    }
+
+    /**
+     * Submits a call from a task or a handler running on this loop, with no handle: as
+     * {@link #submit(int, Call, CompletionHandler)}, but {@code handler} is given the outcome,
+     * value and error themselves, and nothing else refers to the call. So the loop runs a quick
+     * call of this form in a record it reuses, and makes no object for it.
+     *
+     * @param <T> the call's result type
+     * @param flags {@link CallFlags#NONBLOCK}, {@link CallFlags#ATOMIC}, both, or {@link CallFlags#NONE}
+     * @param call the call's code
+     * @param handler gets the call's one outcome on this loop
+     * @throws NullPointerException naming {@code call} or {@code handler} when null
+     * @throws IllegalArgumentException for unknown flag bits
+     * @throws IllegalStateException as {@link #submit(int, Call, CompletionHandler)}
+     */
+    public <T> void execute(int flags, Call<T> call, OutcomeHandler<? super T> handler) {
+        Objects.requireNonNull(call, "call");
+        Objects.requireNonNull(handler, "handler");
+        CallFlags.check(flags);
+        checkSubmitter("execute(call, handler)");
+        queue(flags, call, handler);
+    }
+
     /** The handler form's Submit, on the loop: the call is queued to run after the current step. */
     <T> CallRecord<T> enqueue(int flags, Call<T> call, StageCall<T> stage, CompletionHandler<T> handler) {
         Objects.requireNonNull(handler, "handler");
         CallFlags.check(flags);
-        if (!isCarrier(Thread.currentThread())) {
-            throw new IllegalStateException("submit(call, handler) must be called from a task or a handler on identity "
+        checkSubmitter("submit(call, handler)");
+        return queue(flags, call, stage, handler);
+    }
+
+    /** The forms with a handler are for a task or a handler of this loop, while it takes calls. */
+    private void checkSubmitter(String form) {
+        KThread k = carrier();
+        if (k == null || k.thread != Thread.currentThread()) {
+            throw new IllegalStateException(form + " must be called from a task or a handler on identity "
                     + name + "'s loop; from any other thread use submit(call), which returns a CompletableFuture");
         }
-        if (CallSteps.inCallBody()) {
-            throw new IllegalStateException("submit(call, handler) is refused in a call's code (which runs off the loop"
-                    + " once it blocks): use submit(call), which returns a CompletableFuture, or execute");
+        if (k.inBody) {
+            throw new IllegalStateException(form + " is refused in a call's code (which runs off the loop"
+                    + " once it blocks): use submit(call), which returns a CompletableFuture, or execute(task)");
         }
         if (refusesCalls()) {
             throw new IllegalStateException("identity " + name + " is closed: it takes no new calls");
         }
-        return queue(flags, call, stage, handler);
     }
 
     /** Close: stops new tasks and calls; the loop ends once every call in flight has had its outcome. */

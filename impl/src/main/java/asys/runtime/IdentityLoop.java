@@ -1,6 +1,5 @@
 package asys.runtime;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,17 +26,28 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     /** Tasks from any thread. */
     final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Calls submitted and not yet run; carrier only. */
-    private final ArrayDeque<CallRecord<?>> submissions = new ArrayDeque<>();
+    private final SubmissionQueue submissions = new SubmissionQueue();
+    /**
+     * The record the loop runs its next execute-form call in, or null (a new one is made then):
+     * the last execute-form call's, once it was delivered on its caller's stack (QUICK or EAGAIN),
+     * which leaves nothing else referring to it ({@link CallRecord#reusable}). Carrier only; the
+     * reason a quick call of the execute form makes no object.
+     */
+    CallRecord<?> reusable;
     /** Calls accepted at Submit and not yet done (QUICK, EAGAIN or reaped); carrier only. */
     int inFlight;
     /**
-     * The spare this identity keeps between its calls (the spec's {@code held[u]}), or null:
-     * reserved by its next Submit with plain writes, out of every pool, so that no other thread
-     * can take it (the spec's PoolConservation). Carrier only: a HookFire, which hands the
-     * identity to another thread, happens with it null (the call in flight has the spare). Given
-     * back when the loop goes idle ({@link #spareRelease}).
+     * The spare this identity keeps between its calls (the spec's {@code held[u]}), while
+     * {@link #holding}: reserved by its next Submit with plain writes, out of every pool, so that
+     * no other thread can take it (the spec's PoolConservation). Carrier only: a HookFire, which
+     * hands the identity to another thread, happens with none kept (the call in flight has the
+     * spare). Given back when the loop goes idle ({@link #spareRelease}).
      */
     KThread held;
+    /** Whether {@link #held} is kept now: a flag beside the reference, so that a run of quick
+     *  calls, reserving and keeping the same spare, stores no reference (G1 charges a barrier for
+     *  one); {@code held} is meaningful only while it is set. Carrier only. */
+    boolean holding;
     /** The thread carrying this identity now: the owner check (IdentityUnique). */
     private final AtomicReference<KThread> owner = new AtomicReference<>();
     /** Set once by Close; the loop's end reads it. */
@@ -86,6 +96,11 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
         return x;
     }
 
+    /** Queues a new execute-form call to run after the current step; on the loop only. */
+    void queue(int flags, Call<?> call, OutcomeHandler<?> handler) {
+        submissions.add(nextCallId(runtime), flags, call, handler);
+    }
+
     /** Whether this identity or its runtime is closed, so that it takes no new calls. */
     boolean refusesCalls() { return closing || runtime.closing(); }
 
@@ -132,10 +147,14 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
 
     /** One step of the loop; false when {@code me} no longer carries it. */
     private boolean loopStep(KThread me) {
-        CallRecord<?> x = submissions.poll();
+        CallRecord<?> r = reusable;
+        CallRecord<?> x = submissions.poll(identity(), r);
         if (x != null) {
+            if (x == r) reusable = null;               // in use: not reusable until it is delivered
             step(CALL);
-            return CallSteps.run(identity(), me, x);   // false: me finished x as a worker, the loop is elsewhere
+            if (!CallSteps.run(identity(), me, x)) return false;   // me finished x as a worker, the loop is elsewhere
+            if (x.reusable()) reusable = x;
+            return true;
         }
         CallRecord<?> c = completions.reap(me);
         if (c != null) {
@@ -157,7 +176,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
             }
             return true;
         }
-        if (held != null) {
+        if (holding) {
             spareRelease(me);
             return true;
         }
@@ -184,7 +203,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
         try {
             failed = Tracer.step(runtime.tracer, IdentityLoop::spareRelease, this, me, s, null);
         } catch (Throwable t) {
-            if (held == s) giveBack(s);   // the step did not run: completed here
+            if (holding && held == s) giveBack(s);   // the step did not run: completed here
             failed = t;
         }
         if (failed != null) runtime.reporter.stepFailed("SpareRelease", "spare " + s.id + " leaves identity " + id, failed);
@@ -193,6 +212,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
 
     /** The kept spare back to its pool, or (pool full, or the park failed) told to exit. */
     private void giveBack(KThread s) {
+        holding = false;
         held = null;
         runtime.threads.release(s);
     }

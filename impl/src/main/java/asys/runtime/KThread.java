@@ -38,6 +38,8 @@ final class KThread implements Runnable {
     /** Work handed to a parked thread: carry {@code identity}; {@code call} is the IN_PROGRESS call it returns for. */
     record Assignment(Identity identity, CallRecord<?> call) {
         static final Assignment EXIT = new Assignment(null, null);
+        /** Not work: the hot spare's wake-up (see {@link #warm}); the thread spins for its work. */
+        static final Assignment SPIN = new Assignment(null, null);
     }
 
     private static final ThreadLocal<KThread> CURRENT = new ThreadLocal<>();
@@ -65,11 +67,13 @@ final class KThread implements Runnable {
      *  unparked: a thread handed work while it spins keeps no permit, which would make the call's
      *  own first {@code LockSupport.park} return at once. */
     private volatile boolean parking;
-    private static final java.lang.invoke.VarHandle PARKING, START;
+    private static final java.lang.invoke.VarHandle PARKING, START, ASSIGNMENT, STATE;
     static {
         try {
             java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
             PARKING = l.findVarHandle(KThread.class, "parking", boolean.class);
+            ASSIGNMENT = l.findVarHandle(KThread.class, "assignment", Assignment.class);
+            STATE = l.findVarHandle(KThread.class, "state", byte.class);
             START = l.findVarHandle(KThread.class, "start", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -93,11 +97,18 @@ final class KThread implements Runnable {
     int uses;
 
     // Owned by this thread alone.
-    /** The hook: the spare reserved for the call on this stack; null when the hook is clear. */
+    /** The hook: set while the call on this stack has a spare reserved, {@link #spare}. A flag
+     *  beside the reference, so that setting and clearing the hook (twice per call) stores no
+     *  reference, which G1 would charge a barrier for; {@code spare} is meaningful only while it
+     *  is set (it keeps the last spare otherwise). */
+    boolean hookSet;
+    /** The spare reserved for the call on this stack while {@link #hookSet}. */
     KThread spare;
     /** The identity this thread carries (USER, IN_CALL, AWAITING), else null. */
     Identity carrying;
-    /** The call running on this stack (IN_CALL, WORKER), else null. */
+    /** The call running on this stack: meaningful while it runs (IN_CALL, or {@link #inBody}
+     *  as a WORKER); a carrier leaves its last call here once it has returned, so that the next
+     *  call in the loop's reused record costs no reference store (G1 charges a barrier for one). */
     CallRecord<?> current;
     /** The JFR event of the call this worker finishes, begun at its HookFire; null unless recorded. */
     JfrEvents.BlockedCallEvent blockedCall;
@@ -196,45 +207,107 @@ final class KThread implements Runnable {
 
     Assignment awaitAssignment() {
         Assignment a;
-        // Spin a little before parking: a thread that has just come back to its pool is the first
-        // a Submit takes (the pool is last in, first out), and waking a parked thread costs far
-        // more than a hook may wait (tens of microseconds on a virtual machine).
+        // Spin before parking: a thread that has just come back to its pool is the first a Submit
+        // takes (the pool is last in, first out), and waking a parked thread costs far more than
+        // a hook may wait (tens of microseconds on a virtual machine). Spin on while hot (see
+        // hot()); after a park, only once woken to (SPIN), since only then is the flag cleared.
         long spinUntil = runtime.spinNanos > 0 ? System.nanoTime() + runtime.spinNanos : 0;
-        while ((a = assignment) == null && spinUntil != 0 && System.nanoTime() < spinUntil) Thread.onSpinWait();
+        boolean spin = true;
+        if (state == POOLED_ORDINAL && runtime.hotSpareNanos > 0) {   // the top of the pool, unless a spare waits for a handoff
+            KThread h = lane.hotSpare;
+            if (h == null || !h.waitsForHandoff()) lane.hotSpare = this;
+        }
         // The keep-alive: a thread that waits this long without being taken from its pool tries
         // KeepAliveExit. Not at all when no pool can go above its floor.
         long keepAlive = runtime.keepAliveNanos;
         long deadline = keepAlive > 0 ? System.nanoTime() + keepAlive : 0;
         int usesBefore = uses;
-        while ((a = assignment) == null) {
-            PARKING.setVolatile(this, true);          // from here an assigner unparks this thread
-            if ((a = assignment) != null) {
+        while (true) {
+            if (spin) {
+                while ((a = assignment) == null && spinUntil != 0 && System.nanoTime() < spinUntil) Thread.onSpinWait();
+                // The hot spare spins a few microseconds at a time and yields in between: it keeps
+                // a core only while nothing else wants it, so that on a busy machine the threads
+                // with work (workers, callers) come first.
+                while (a == null && (a = assignment) == null && hot()) {
+                    for (int i = 0; i < HOT_SPINS && (a = assignment) == null; i++) Thread.onSpinWait();
+                    if (a == null) Thread.yield();
+                }
+            }
+            if ((a = assignment) == null) {
+                PARKING.setVolatile(this, true);          // from here an assigner unparks this thread
+                if ((a = assignment) == null) {
+                    spin = false;
+                    if (deadline == 0) {
+                        LockSupport.park(this);
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    if (now - deadline < 0) {
+                        LockSupport.parkNanos(this, deadline - now);
+                    } else if (uses != usesBefore) {           // put to work meanwhile: not idle that long
+                        usesBefore = uses;
+                        deadline = now + keepAlive;
+                    } else if (runtime.threads.keepAliveExit(this)) {
+                        // Out of its pool, so no assigner holds it: nobody will unpark it.
+                        PARKING.setVolatile(this, false);
+                        return Assignment.EXIT;
+                    } else {
+                        deadline = now + keepAlive;            // its pool at its floor, or it was just taken
+                    }
+                    continue;
+                }
                 // Assigned in between: if that assigner saw the flag, its unpark is on its way;
                 // take it here, so that it is not left for the work's own first park.
                 if (!(boolean) PARKING.getAndSet(this, false)) LockSupport.park(this);
-                break;
             }
-            if (deadline == 0) {
-                LockSupport.park(this);
-                continue;
-            }
-            long now = System.nanoTime();
-            if (now - deadline < 0) {
-                LockSupport.parkNanos(this, deadline - now);
-            } else if (uses != usesBefore) {           // put to work meanwhile: not idle that long
-                usesBefore = uses;
-                deadline = now + keepAlive;
-            } else if (runtime.threads.keepAliveExit(this)) {
-                // Out of its pool, so no assigner holds it: nobody will unpark it.
-                PARKING.setVolatile(this, false);
-                return Assignment.EXIT;
-            } else {
-                deadline = now + keepAlive;            // its pool at its floor, or it was just taken
+            if (a != Assignment.SPIN) break;
+            // Woken to spin (the flag is clear: whoever woke it cleared it): hot from here on,
+            // unless real work has replaced the wake-up already (read on the next round).
+            if (ASSIGNMENT.compareAndSet(this, Assignment.SPIN, null)) {
+                spin = true;
+                spinUntil = 0;
             }
         }
         assignment = null;
         resetThreadState();   // an interrupt of its idle time, or of its last work, is not the new work's
         return a;
+    }
+
+    /**
+     * The hot spare: this thread spins while its lane is hot ({@link Lane#hot}: it hands over
+     * often, within {@link AsysRuntime#hotSpareNanos}) and it is its lane's {@link Lane#hotSpare}: the spare an
+     * identity's next call reserved or kept (RESERVED or HELD), else the one last back in the
+     * pool, which the next take finds. So the next HookFire finds its spare spinning, and at most
+     * one thread per lane spins. Read as it spins, from the lane's volatiles.
+     */
+    private boolean hot() {
+        return lane.hotSpare == this && lane.hot(runtime.hotSpareNanos);
+    }
+
+    /** Reserved or kept for an identity's next call: the next HookFire may hand over to it. */
+    private boolean waitsForHandoff() {
+        byte s = (byte) STATE.getOpaque(this);
+        return s == RESERVED_ORDINAL || s == HELD_ORDINAL;
+    }
+
+    /** The hot spare's spins between two yields, a few microseconds of {@code onSpinWait}: long
+     *  enough that a handoff usually finds it spinning rather than in a yield, short enough that
+     *  a thread with work waits for the core no longer than that. */
+    private static final int HOT_SPINS = 128;
+
+    private static final byte RESERVED_ORDINAL = (byte) State.RESERVED.ordinal(), HELD_ORDINAL = (byte) State.HELD.ordinal(),
+            POOLED_ORDINAL = (byte) State.POOLED.ordinal();
+
+    /**
+     * Wakes this spare, just reserved on a hot lane, to spin for its work (the hot spare): the
+     * wake-up a parked spare would need at HookFire is paid now, off the handoff's path. A no-op
+     * when work is there already; the unpark only when it parks (as {@link #assign}).
+     */
+    void warm() {
+        lane.hotSpare = this;
+        if (ASSIGNMENT.compareAndSet(this, null, Assignment.SPIN) && (boolean) PARKING.getAndSet(this, false)) {
+            if (!Fault.HOT_SPARE_LOSES_WAKEUP) LockSupport.unpark(thread);   // (Fault: the flag taken, no unpark)
+        }
     }
 
     /** The per-thread state the runtime owns, as the thread entered: no interrupt, its own context
@@ -280,7 +353,7 @@ final class KThread implements Runnable {
             blockDepth++;
             return 1;
         }
-        if (spare != null) {
+        if (hookSet) {
             if (current.nonblock()) {
                 if ((site & AutomaticHook.REFUSABLE) == 0) return 0;   // cannot unwind here: blocks inline
                 wouldBlockSignalled = true;
@@ -328,7 +401,7 @@ final class KThread implements Runnable {
      */
     int onJdkBlock(int op) {
         if ((op & AutomaticHook.ARMED) != 0) {
-            return inBody && exempt == 0 && (spare != null || state() == State.WORKER) ? 1 : 0;
+            return inBody && exempt == 0 && (hookSet || state() == State.WORKER) ? 1 : 0;
         }
         boolean exemptSite = (op & AutomaticHook.KIND_MASK) == AutomaticHook.EXEMPT;
         if ((op & AutomaticHook.EXIT) != 0) {
@@ -376,6 +449,7 @@ final class KThread implements Runnable {
         // the assignment allocated, the stack the handoff needs reserved, the event written.
         Assignment a = new Assignment(u, x);
         reserveStack();
+        u.lane.handedOver();   // the lane may be hot: its next spares spin (see hot())
         int spareId = spare.id;
         Tracer.step(runtime.tracer, KThread::hookFire, this, a, via(site), siteName(site));
         JfrEvents.hookFire(id, spareId, u.id, x.id, siteName(site));
@@ -399,11 +473,15 @@ final class KThread implements Runnable {
     /** HookFire past its point of no return: plain writes, a CAS and an unpark; nothing allocates,
      *  calls user code, or needs more stack than {@link #reserveStack} made sure of. */
     private void handOver(KThread s, Identity u, CallRecord<?> x, Assignment a) {
-        if (!Fault.HOOK_KEPT_AT_FIRE) spare = null;   // the hook is cleared before anything else
+        if (!Fault.HOOK_KEPT_AT_FIRE) {   // the hook is cleared before anything else
+            hookSet = false;
+            spare = null;
+        }
         carrying = null;
         state(State.WORKER);
         x.decide(Outcome.IN_PROGRESS, null);
         u.completions.callWentAsync();
+        if (Fault.RECORD_REUSED_IN_FLIGHT && x.outcomeHandler != null) u.reusable = x;   // (Fault: while this worker runs it)
         u.transferOwner(this, s);
         s.state(State.RETURNING);
         s.assign(a);

@@ -28,6 +28,36 @@ final class Lane {
     private final AtomicReferenceArray<KThread> slots;
     /** One past the highest slot thought to be in use: a hint (see the class comment). */
     private int top;
+    /** When an identity on this lane was last handed over (HookFire), and the time before, by
+     *  {@link System#nanoTime}: a lane that handed over twice within the hot spare's window is hot
+     *  for the window after the last (see {@link #hot}). Written by the thread that fires
+     *  (several may, on several identities: hints, a stale value only moves the window). */
+    private volatile long lastHandoff = Long.MIN_VALUE / 2;
+    private long previousHandoff = Long.MIN_VALUE / 2;
+
+    /** The pooled spare that spins while this lane is hot: the last to come back to the pool,
+     *  which is the first a take finds (the pool is a stack). A plain hint: a stale read makes a
+     *  thread spin a little longer or park a little sooner. */
+    volatile KThread hotSpare;
+
+    /** HookFire on this lane. */
+    void handedOver() {
+        long now = System.nanoTime();
+        previousHandoff = lastHandoff;
+        lastHandoff = now;
+    }
+
+    /**
+     * Whether this lane blocks often: it handed over twice within {@code window} of each other,
+     * the last time within {@code window} of now (0: never hot). One handoff after a quiet spell
+     * does not make it hot; a loop that goes on handing over keeps it so; one that stops leaves
+     * it cold a window later, and its spares park.
+     */
+    boolean hot(long window) {
+        if (window == 0) return false;
+        long last = lastHandoff;
+        return last - previousHandoff < window && System.nanoTime() - last < window;
+    }
 
     Lane(int id, int capacity, int floor) {
         this.id = id;

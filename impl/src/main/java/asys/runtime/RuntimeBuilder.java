@@ -21,6 +21,8 @@ public final class RuntimeBuilder {
     int threadLimit = 256;
     int inFlightLimit = 1024;
     long spinNanos = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(20);
+    /** The hot spare's window: 2 ms with 4 cores or more; none with fewer (see {@link #hotSpare}). */
+    long hotSpareNanos = Runtime.getRuntime().availableProcessors() >= 4 ? java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2) : 0;
     Duration threadStartTimeout = Duration.ofSeconds(10);
     Duration closeOnExit = Duration.ofSeconds(10);
     ThreadFactory threadFactory;
@@ -137,6 +139,28 @@ public final class RuntimeBuilder {
         Objects.requireNonNull(d, "spinBeforePark");
         if (d.isNegative()) throw new IllegalArgumentException("spinBeforePark must not be negative, got " + d);
         spinNanos = d.toNanos();
+        return this;
+    }
+    /**
+     * The hot spare: while a lane blocks often (it has handed an identity over twice within this
+     * window of each other, the last time within this window of now), the spare that the lane's
+     * next HookFire will find (the one reserved or kept for an identity's next call, else the top
+     * of the pool) spins instead of parking, so that the handoff costs no wake-up; a spare taken
+     * from the pool parked on such a lane is woken to spin. One spare per lane spins at most; a
+     * window after the lane's last handoff, every spare parks: an idle runtime spins nowhere. A
+     * loop that blocks at least once per window keeps one core busy spinning. Zero: spares spin
+     * only {@link #spinBeforePark} after they become idle. Default: 2 ms on a machine with 4
+     * cores or more; zero with fewer, where the spinning spare takes the core that the workers
+     * and the callers need (on 2 cores it cost the mixed load about a sixth of its throughput:
+     * see docs/benchmarks.md).
+     *
+     * @param d the window
+     * @return this builder
+     */
+    public RuntimeBuilder hotSpare(Duration d) {
+        Objects.requireNonNull(d, "hotSpare");
+        if (d.isNegative()) throw new IllegalArgumentException("hotSpare must not be negative, got " + d);
+        hotSpareNanos = d.toNanos();
         return this;
     }
     /**

@@ -50,7 +50,7 @@ final class RuntimeFuture<T> extends CompletableFuture<T> {
     void checkNotOwnWait() {
         if (isDone()) return;
         KThread k = KThread.current();
-        CallRecord<?> running = k == null ? null : k.current;
+        CallRecord<?> running = k == null || !k.inBody ? null : k.current;
         if (running == null) return;
         if (owner == running) {
             throw new IllegalStateException("call " + running.id + " waits for " + what

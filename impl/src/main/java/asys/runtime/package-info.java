@@ -10,9 +10,11 @@
  * ({@link asys.runtime.TraceAction}, the trace format's one definition). The classes, one concern
  * each:
  * <ul>
- *   <li>{@link asys.runtime.Identity}: the loop's API (execute, submit for a future or with a
- *       handler, close); {@code IdentityLoop}, its superclass: the loop itself (its queues, the
- *       owner check, IdentityEnd, identity-local values); {@link asys.runtime.IdentityLocal}:
+ *   <li>{@link asys.runtime.Identity}: the loop's API (execute a task, submit for a future or
+ *       with a handler, execute a call with an {@link asys.runtime.OutcomeHandler}, close);
+ *       {@code IdentityLoop}, its superclass: the loop itself (its queues, the owner check,
+ *       SpareRelease, IdentityEnd, identity-local values); {@code SubmissionQueue}: the calls
+ *       submitted and not yet run (records, or an execute-form call's parts in arrays); {@link asys.runtime.IdentityLocal}:
  *       values that move with an identity from carrier to carrier.</li>
  *   <li>{@code CallSteps}: one call's steps (Submit, Allocate, AllocateFails, CompleteInline,
  *       WouldBlock, WorkerFinish, MachineComplete), with the call's state machine at its top, and
@@ -20,8 +22,9 @@
  *       {@code CallRecord}: one call, its handle and its future ({@code RuntimeFuture}, which
  *       only the runtime completes, with the value, the call's error, or a
  *       {@link asys.runtime.CallRejectedException} for EAGAIN).</li>
- *   <li>{@code KThread}: a runtime thread, its states (the spec's, at its top), its hook, and
- *       the steps a thread takes by itself (HookFire, ReturnToUser, WorkerBlock, WorkerWake).</li>
+ *   <li>{@code KThread}: a runtime thread, its states (the spec's, at its top), its hook, the
+ *       steps a thread takes by itself (HookFire, ReturnToUser, WorkerBlock, WorkerWake), and
+ *       its wait for work (spin, park; the hot spare).</li>
  *   <li>{@code CompletionQueue}: an identity's completions and its carrier's sleep (the posts,
  *       Reap, Await, AwaitInterrupted).</li>
  *   <li>{@code ThreadSupply} and {@code Lane}: the finite supply of threads, the lanes' pools,
@@ -83,6 +86,18 @@
  * carrier's own objects: no CAS, no lock, no shared counter (call ids come in blocks, QUICK calls
  * are counted per identity with opaque stores), and no completion. The lane's pool is touched
  * (a slot's CAS) only by the first call after the loop was idle, which then gives the spare back
- * (SpareRelease). With tracing off the only cost of the trace is a null check per step.
+ * (SpareRelease). With tracing off the only cost of the trace is a null check per step. A call
+ * of the execute form allocates nothing either: its parts wait in the submission queue's arrays,
+ * and it runs in the record the loop reuses ({@code IdentityLoop.reusable}), which is free again
+ * once the call it carried was delivered on its caller's stack; a call that blocks keeps its
+ * record (a worker and the completion queue hold it), and the loop makes another.
+ *
+ * <p><b>The hot spare.</b> A waiting thread spins {@code spinBeforePark} after it becomes idle,
+ * then parks. On a lane that hands over often ({@code Lane.hot}: two HookFires within the window,
+ * the last within the window of now), the lane's {@code hotSpare} (the spare reserved or kept for
+ * an identity's next call, else the last one pooled) spins on, a few microseconds at a time with
+ * a yield in between; a parked spare that a Submit reserves on a hot lane is woken to spin by a
+ * {@code SPIN} assignment, handed over through the same flag and unpark as real work, so that no
+ * wake-up is lost and no permit is left for the work's own first park.
  */
 package asys.runtime;

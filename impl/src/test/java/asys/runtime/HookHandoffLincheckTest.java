@@ -56,6 +56,7 @@ class HookHandoffLincheckTest {
             });
             Thread callerThread = new Thread(() -> {
                 caller.spare = spare;        // Submit: the hook is set, the spare reserved
+                caller.hookSet = true;
                 caller.carrying = u;
                 caller.current = x;
                 u.claim(caller);
@@ -69,7 +70,7 @@ class HookHandoffLincheckTest {
             join(spareThread);
             assertEquals(List.of(u, x, true, Outcome.IN_PROGRESS), seen);
             assertSame(spare, u.carrier());
-            assertEquals(null, caller.spare, "the hook is clear");
+            assertEquals(false, caller.hookSet, "the hook is clear");
             assertEquals(KThread.State.WORKER, caller.state());
             assertEquals(0, rt.ownerViolations());
         });
@@ -84,7 +85,7 @@ class HookHandoffLincheckTest {
 
         Scene(long spinNanos) {
             rt = AsysRuntime.builder().lanes(1).spareCapacity(1).preallocate(false).threadLimit(2).stallThreshold(Duration.ZERO)
-                    .spinBeforePark(Duration.ofNanos(spinNanos)).build();
+                    .spinBeforePark(Duration.ofNanos(spinNanos)).hotSpare(Duration.ZERO).build();
             Lane lane = new Lane(0, 1, 1);
             u = new Identity(1, "u", rt, lane);
             x = new CallRecord<>(1, u, 0, () -> 1, null, r -> { });
@@ -106,6 +107,39 @@ class HookHandoffLincheckTest {
      * before the identity is handed to it. In some interleaving the spare runs while the blocked
      * thread still owns the identity (IdentityUnique broken), and the model checker must find it.
      */
+    /**
+     * The hot spare's wake-up: a Submit on a hot lane wakes the reserved spare to spin (a SPIN
+     * assignment, through the same flag and unpark as work), then its HookFire hands it the
+     * identity. In every interleaving (the spare spinning, parking, or parked at either write) the
+     * spare wakes (no lost unpark: Lincheck reports a thread that never does) and returns the work,
+     * not the wake-up.
+     */
+    @ParameterizedTest(name = "spin {0} ns")
+    @ValueSource(longs = {0, 1_000})
+    void aSpareWokenToSpinThenHandedItsWorkAlwaysTakesTheWork(long spinNanos) {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            Scene sc = new Scene(spinNanos);
+            Identity u = sc.u;
+            CallRecord<Integer> x = sc.x;
+            KThread spare = sc.spare;
+            KThread.Assignment work = new KThread.Assignment(u, x);
+            List<Object> seen = Collections.synchronizedList(new ArrayList<>());
+            Thread spareThread = new Thread(() -> {
+                seen.add(spare.awaitAssignment());
+            });
+            Thread callerThread = new Thread(() -> {
+                spareThread.start();
+                spare.warm();          // Submit on a hot lane
+                spare.assign(work);    // HookFire
+            });
+            spare.thread = spareThread;
+            callerThread.start();
+            join(callerThread);
+            join(spareThread);
+            assertEquals(List.of(work), seen, "the spare took its work, not the wake-up");
+        });
+    }
+
     @Test
     void aHandoffThatWakesTheSpareBeforeHandingItTheIdentityIsCaught() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> {

@@ -82,6 +82,7 @@ public final class WorkloadRunner {
                 .spareWait(java.time.Duration.ofMillis(w.spareWaitMs()))
                 .threadLimit(w.threadLimit()).inFlightLimit(w.inFlightLimit()).traceSink(TraceSink.to(trace))
                 .automaticHook(mode == Mode.RAW).threadFactory(factory)
+                .hotSpare(hot(w) ? Duration.ofMillis(1) : Duration.ZERO)
                 .uncaughtErrorHandler((what, t) -> {
                     uncaught.incrementAndGet();
                     if (t instanceof FlakyFactory.Failure) return;   // expected: the call gets EAGAIN (NO_SPARE)
@@ -95,6 +96,7 @@ public final class WorkloadRunner {
         AtomicReferenceArray<CallHandle<Object>> handles = new AtomicReferenceArray<>(n);
         AtomicIntegerArray handled = new AtomicIntegerArray(n);
         CountDownLatch allHandled = new CountDownLatch(n);
+        Map<Integer, List<Integer>> queued = new HashMap<>();   // per identity id: its calls in the order queued
         for (int i = 0; i < n; i++) {
             gates[i] = new Semaphore(0);
             machines[i] = new CompletableFuture<>();
@@ -102,6 +104,7 @@ public final class WorkloadRunner {
         try {
             List<Identity> ids = new ArrayList<>();
             for (int u = 0; u < w.identities().size(); u++) ids.add(rt.newIdentity("u" + (u + 1)));
+            for (Identity id : ids) queued.put(id.id(), Collections.synchronizedList(new ArrayList<>()));
             rt.traceLayout();
             factory.arm();
             if (errors != null) errors.arm(trace);
@@ -117,7 +120,19 @@ public final class WorkloadRunner {
                             handled.incrementAndGet(x);
                             allHandled.countDown();
                         };
-                        CallHandle<Object> handle = switch (s.kind()) {
+                        queued.get(id.id()).add(x);
+                        CallHandle<Object> handle;
+                        if (executeForm(x, s)) {
+                            Observed seen = new Observed();
+                            handles.set(x, seen);          // before it can run: the releases wait on it
+                            id.execute(s.flags(), () -> body(s, x, gates[x], passed, mode), (o, v, e) -> {
+                                seen.observe(o, v, e);
+                                handled.incrementAndGet(x);
+                                allHandled.countDown();
+                            });
+                            continue;
+                        }
+                        handle = switch (s.kind()) {
                             case MACHINE -> id.submitStage(s.flags(), () -> machines[x], h);
                             case MACHINE_DONE -> id.submitStage(s.flags(), () -> CompletableFuture.completedFuture((Object) x), h);
                             default -> id.submit(s.flags(), () -> body(s, x, gates[x], passed, mode), h);
@@ -174,7 +189,7 @@ public final class WorkloadRunner {
             errors.ledger(handled, rt.counters().threadsAlive(), rt.counters().identitiesOpen(), rt.ownerViolations(), violations);
             return new Run(w, List.copyOf(trace), List.copyOf(violations));
         }
-        check(w, specs, handles, handled, trace, rt, violations);
+        check(w, specs, handles, handled, trace, queued, rt, violations);
         return new Run(w, List.copyOf(trace), List.copyOf(violations));
     }
 
@@ -199,6 +214,50 @@ public final class WorkloadRunner {
         }
     }
 
+    /** Every other call with code of its own is submitted in the execute form (no handle, the
+     *  loop's reused record), the rest with a handle. */
+    static boolean executeForm(int x, Workload.CallSpec s) {
+        return x % 2 == 0 && s.kind() != Workload.Kind.MACHINE && s.kind() != Workload.Kind.MACHINE_DONE;
+    }
+
+    /**
+     * What the runner knows of an execute-form call, which has no handle: what its handler was
+     * given, and the id its Submit event has in the trace (matched after the run, see
+     * {@link #check}). A handle of the runner's own, so that the checks read both forms alike.
+     */
+    static final class Observed implements CallHandle<Object> {
+        private volatile Outcome outcome = Outcome.PENDING;
+        private volatile Object value;
+        private volatile Throwable error;
+        private volatile boolean done;
+        volatile long id = -1;
+
+        void observe(Outcome o, Object v, Throwable e) {
+            value = v;
+            error = e;
+            outcome = o;
+            done = true;
+        }
+
+        @Override public long id() { return id; }
+        @Override public Outcome outcome() { return outcome; }
+        @Override public asys.runtime.EagainReason eagainReason() {
+            return error instanceof asys.runtime.CallRejectedException r ? r.reason() : null;
+        }
+        @Override public boolean isDone() { return done; }
+        @Override public Object value() { return value; }
+        /** For EAGAIN, the error the call's rejection carries as its cause (as a handle has it). */
+        @Override public Throwable error() {
+            Throwable e = error;
+            return outcome == Outcome.EAGAIN && e != null ? e.getCause() : e;
+        }
+        Throwable rejection() { return outcome == Outcome.EAGAIN ? error : null; }
+        @Override public CompletableFuture<Object> future() {
+            throw new UnsupportedOperationException("an execute-form call has no future");
+        }
+        @Override public String toString() { return "execute-form call " + id + " " + outcome; }
+    }
+
     private static boolean finished(CallHandle<?> h) {
         return h != null && (h.isDone() || h.outcome() == Outcome.EAGAIN);
     }
@@ -217,6 +276,10 @@ public final class WorkloadRunner {
             Thread.sleep(0, 50_000);
         }
     }
+
+    /** Half the workloads run with the hot spare on (its spares woken to spin, SPIN), whatever
+     *  the machine's default, so that its wake-ups are checked as the parks are. */
+    static boolean hot(Workload w) { return Math.floorMod(w.hashCode() >> 2, 2) == 0; }
 
     /** A quarter of the workloads run with a thread factory that fails every other thread after
      *  the build: the allocator's AllocateFails, with threads left in the supply. */
@@ -248,17 +311,45 @@ public final class WorkloadRunner {
 
     private static final Pattern CALL = Pattern.compile("\"call\":(\\d+)");
     private static final Pattern ACTION = Pattern.compile("\"action\":\"(\\w+)\"");
+    private static final Pattern IDENTITY = Pattern.compile("\"identity\":(\\d+)");
 
     /** The spec's promises, checked on what the run observed. */
     private static void check(Workload w, List<Workload.CallSpec> specs, AtomicReferenceArray<CallHandle<Object>> handles,
-                              AtomicIntegerArray handled, List<String> trace, AsysRuntime rt, List<String> violations) {
+                              AtomicIntegerArray handled, List<String> trace, Map<Integer, List<Integer>> queued,
+                              AsysRuntime rt, List<String> violations) {
         Map<Long, List<String>> byCall = new HashMap<>();
+        Map<Integer, List<Long>> submitted = new HashMap<>();   // per identity: the calls of its Submit events, in order
         synchronized (trace) {
             for (String line : trace) {
                 Matcher c = CALL.matcher(line), a = ACTION.matcher(line);
-                if (c.find() && a.find()) byCall.computeIfAbsent(Long.parseLong(c.group(1)), k -> new ArrayList<>()).add(a.group(1));
+                if (c.find() && a.find()) {
+                    long call = Long.parseLong(c.group(1));
+                    byCall.computeIfAbsent(call, k -> new ArrayList<>()).add(a.group(1));
+                    Matcher u = IDENTITY.matcher(line);
+                    if (a.group(1).equals("Submit") && u.find()) {
+                        submitted.computeIfAbsent(Integer.parseInt(u.group(1)), k -> new ArrayList<>()).add(call);
+                    }
+                }
             }
         }
+        // A loop runs its calls in the order they were queued (FIFO), so an identity's k-th Submit
+        // event is the k-th call the runner queued on it: that gives each execute-form call its
+        // id, and each handle's id must agree.
+        queued.forEach((u, xs) -> {
+            List<Long> calls = submitted.getOrDefault(u, List.of());
+            if (calls.size() != xs.size()) {
+                violations.add("Submit: identity " + u + " has " + calls.size() + " Submit events for " + xs.size() + " calls queued");
+                return;
+            }
+            for (int k = 0; k < xs.size(); k++) {
+                CallHandle<Object> h = handles.get(xs.get(k));
+                if (h instanceof Observed o) o.id = calls.get(k);
+                else if (h != null && h.id() != calls.get(k)) {
+                    violations.add("Submit: call #" + xs.get(k) + " (id " + h.id() + ") is Submit event " + k + " of identity " + u
+                            + ", which names call " + calls.get(k) + ": the loop ran its calls out of order");
+                }
+            }
+        });
         for (int x = 0; x < specs.size(); x++) {
             Workload.CallSpec s = specs.get(x);
             CallHandle<Object> h = handles.get(x);
@@ -285,7 +376,8 @@ public final class WorkloadRunner {
             if (events.stream().filter(e -> e.equals("Reap")).count() > 1) {
                 violations.add("CompletionOnce: call #" + x + " was reaped twice");
             }
-            futureAgrees(x, h, violations);
+            if (h instanceof Observed seen) rejectionAgrees(x, seen, violations);
+            else futureAgrees(x, h, violations);
             if (h.isDone() && o != Outcome.EAGAIN) {
                 boolean throwsKind = s.kind() == Workload.Kind.THROW || s.kind() == Workload.Kind.BLOCK_THEN_THROW;
                 if (throwsKind != (h.error() != null)) violations.add("Result: call #" + x + " error " + h.error());
@@ -294,6 +386,13 @@ public final class WorkloadRunner {
         }
         if (rt.ownerViolations() != 0) violations.add("IdentityUnique: " + rt.ownerViolations() + " owner check failures");
         if (rt.counters().threadsAlive() != 0) violations.add("NoThreadLeft: " + rt.counters().threadsAlive() + " threads alive after close");
+    }
+
+    /** An execute-form call's EAGAIN is a CallRejectedException naming its id. */
+    private static void rejectionAgrees(int x, Observed o, List<String> violations) {
+        if (o.outcome() == Outcome.EAGAIN && !(o.rejection() instanceof asys.runtime.CallRejectedException r && r.callId() == o.id())) {
+            violations.add("Outcome: EAGAIN execute-form call #" + x + " (id " + o.id() + ") was given " + o.rejection());
+        }
     }
 
     /** A delivered call's future says what its handle says: the value, the call's own error, or

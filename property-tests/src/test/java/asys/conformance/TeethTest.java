@@ -34,6 +34,7 @@ class TeethTest {
             "HookKeptAtFire,HookFire,,raw",
             "KeepAliveRacesReserve,Submit|PoolExit|KeepAliveExit,,",
             "HeldSpareShared,Submit|Allocate|PoolExit|KeepAliveExit|SpareRelease,,",
+            "RecordReusedInFlight,,ExactlyOneOutcome,",
     })
     void anInjectedMistakeIsCaught(String fault, String rejectedAt, String property, String raw) throws Exception {
         Path dir = Conformance.TARGET.resolve("teeth").resolve(fault + (raw == null ? "" : "-raw"));
@@ -66,5 +67,23 @@ class TeethTest {
             assertTrue(violations.stream().anyMatch(v -> v.contains(property + ":")),
                     () -> fault + " must break " + property + "; found " + violations);
         }
+    }
+
+    /** The hot spare's wake-up has teeth: a spare woken to spin that is never unparked
+     *  (HotSpareLosesWakeup) stalls its loop, where nothing else would wake it; the control is clean. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"none", "HotSpareLosesWakeup"})
+    void aHotSpareThatMissesItsWakeUpIsCaught(String fault) throws Exception {
+        Path dir = Conformance.TARGET.resolve("teeth").resolve("hot-spare-" + fault);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dasys.fault=" + fault, "-cp", Conformance.faultClassPath(), HotSpareMain.class.getName(),
+                dir.toString(), "20").inheritIO().start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the runtime's JVM did not finish");
+        assertEquals(0, p.exitValue(), "HotSpareMain failed");
+        List<String> violations = Files.readAllLines(dir.resolve("violations.txt"));
+        System.out.printf("teeth %s (hot spare): %d violations%s%n", fault, violations.size(),
+                violations.isEmpty() ? "" : ", first: " + violations.get(0));
+        if (fault.equals("none")) assertTrue(violations.isEmpty(), "the control run must be clean: " + violations);
+        else assertTrue(violations.stream().anyMatch(v -> v.startsWith("NeverStalls:")), () -> fault + " must stall its loop: " + violations);
     }
 }

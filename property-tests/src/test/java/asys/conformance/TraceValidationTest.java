@@ -43,6 +43,14 @@ class TraceValidationTest {
         long released = traces.stream().filter(t -> has(t, "SpareRelease")).count();
         System.out.println("trace-validation: " + kept + " traces where a call reserved the spare its identity kept, "
                 + released + " with SpareRelease");
+        long executeForm = 0, hotHandoffs = 0;
+        for (WorkloadRunner.Run run : runs) {
+            List<Workload.CallSpec> calls = run.workload().calls();
+            for (int x = 0; x < calls.size(); x++) if (WorkloadRunner.executeForm(x, calls.get(x))) executeForm++;
+            if (WorkloadRunner.hot(run.workload()) && run.trace().stream().anyMatch(l -> l.contains("\"action\":\"HookFire\""))) hotHandoffs++;
+        }
+        System.out.println("trace-validation: " + executeForm + " execute-form calls (no handle: a quick one runs in its loop's"
+                + " reused record), " + hotHandoffs + " traces that hand over with the hot spare on");
         assertTrue(report.problems().isEmpty(), () -> "TLC problems: " + report.problems());
         assertEquals(TRACES, report.verdicts().size());
         assertEquals(0, report.rejected(), "rejected traces: see above");
@@ -54,6 +62,8 @@ class TraceValidationTest {
         assertTrue(waited >= TRACES / 50, "too few traces where the allocator waited for a spare: " + waited);
         assertTrue(kept >= TRACES / 2, "too few traces where a call reserved the spare its identity kept: " + kept);
         assertTrue(released >= TRACES / 2, "too few traces where an idle loop gave its spare back: " + released);
+        assertTrue(executeForm >= TRACES, "too few execute-form calls: " + executeForm);
+        assertTrue(hotHandoffs >= TRACES / 10, "too few traces that hand over with the hot spare on: " + hotHandoffs);
     }
 
     static boolean has(TraceValidator.Trace t, String action) {
