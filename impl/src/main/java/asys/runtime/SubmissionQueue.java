@@ -2,7 +2,7 @@ package asys.runtime;
 
 /**
  * An identity's submission queue: the calls submitted on its loop and not yet run, in order
- * (the spec's {@code queue[u]}). Carrier only. A call submitted for a handle or a future is its
+ * (below the spec's grain: there a call is submitted at its Submit step). Carrier only. A call submitted for a handle or a future is its
  * {@link CallRecord}; one submitted with {@link Identity#execute(int, Call, OutcomeHandler)} is
  * its id, flags, code and handler in the ring's slots, with no object of its own: the loop gives
  * it a record when it runs it ({@link IdentityLoop}'s reusable record). A ring of parallel arrays

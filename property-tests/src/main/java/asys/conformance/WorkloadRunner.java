@@ -242,7 +242,7 @@ public final class WorkloadRunner {
         @Override public long id() { return id; }
         @Override public Outcome outcome() { return outcome; }
         @Override public asys.runtime.EagainReason eagainReason() {
-            return error instanceof asys.runtime.CallRejectedException r ? r.reason() : null;
+            return outcome == Outcome.EAGAIN && error instanceof asys.runtime.CallRejectedException r ? r.reason() : null;
         }
         @Override public boolean isDone() { return done; }
         @Override public Object value() { return value; }
