@@ -63,19 +63,41 @@ public class StallBench extends StallProbe {
         }
     }
 
+    /** The call that blocks 1 ms, submitted on asys's loop: IN_PROGRESS, its result checked. */
+    private void submitBlockingCall(Identity loop) {
+        loop.submit(() -> {
+            Blocking.sleep(Duration.ofNanos(Work.BLOCK_NANOS));
+            return Work.quick(0);
+        }, (CallHandle<Long> r) -> {
+            if (r.outcome() != Outcome.IN_PROGRESS) blockingCall.wrong(r);
+            blockingCall.done(0, r.value() == null ? -1 : r.value());
+        });
+    }
+
+    /** The same call given to Vert.x's workers, its result back on the event loop. */
+    private void executeBlockingCall(VertxLoop v) {
+        v.vertx.executeBlocking(() -> Work.sleepingCall(0), false).onComplete(ar -> {
+            if (ar.failed()) blockingCall.wrong(ar.cause());
+            blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
+        });
+    }
+
+    /** The same call run inline by a plain loop. */
+    private void runBlockingCall() {
+        try {
+            blockingCall.done(0, Work.sleepingCall(0));
+        } catch (InterruptedException e) {
+            blockingCall.wrong(e);
+        }
+    }
+
     /** asys: the call blocks, the hook hands the loop to a spare, the spare runs the probe. */
     @Benchmark
     public void asys(Asys a) {
         arm();
         a.loop.execute(() -> {
             a.loop.execute(probe);
-            a.loop.submit(() -> {
-                Blocking.sleep(Duration.ofNanos(Work.BLOCK_NANOS));
-                return Work.quick(0);
-            }, (CallHandle<Long> r) -> {
-                if (r.outcome() != Outcome.IN_PROGRESS) blockingCall.wrong(r);
-                blockingCall.done(0, r.value() == null ? -1 : r.value());
-            });
+            submitBlockingCall(a.loop);
         });
         awaitProbe();
     }
@@ -86,11 +108,7 @@ public class StallBench extends StallProbe {
     public void direct(Plain p) {
         arm();
         p.loop.execute(() -> {
-            try {
-                blockingCall.done(0, Work.sleepingCall(0));
-            } catch (InterruptedException e) {
-                blockingCall.wrong(e);
-            }
+            runBlockingCall();
         });
         p.loop.execute(probe);
         awaitProbe();
@@ -102,10 +120,7 @@ public class StallBench extends StallProbe {
     public void vertx(VertxLoop v) {
         arm();
         v.ctx.runOnContext(ignored -> {
-            v.vertx.executeBlocking(() -> Work.sleepingCall(0), false).onComplete(ar -> {
-                if (ar.failed()) blockingCall.wrong(ar.cause());
-                blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
-            });
+            executeBlockingCall(v);
             v.ctx.runOnContext(x -> probe.run());
         });
         awaitProbe();
@@ -161,13 +176,7 @@ public class StallBench extends StallProbe {
         a.loop.execute(() -> {
             queuedAt = System.nanoTime();
             a.loop.execute(timedProbe);
-            a.loop.submit(() -> {
-                Blocking.sleep(Duration.ofNanos(Work.BLOCK_NANOS));
-                return Work.quick(0);
-            }, (CallHandle<Long> r) -> {
-                if (r.outcome() != Outcome.IN_PROGRESS) blockingCall.wrong(r);
-                blockingCall.done(0, r.value() == null ? -1 : r.value());
-            });
+            submitBlockingCall(a.loop);
         });
         awaitProbe();
         d.add(delay);
@@ -180,10 +189,7 @@ public class StallBench extends StallProbe {
         arm();
         v.ctx.runOnContext(ignored -> {
             queuedAt = System.nanoTime();
-            v.vertx.executeBlocking(() -> Work.sleepingCall(0), false).onComplete(ar -> {
-                if (ar.failed()) blockingCall.wrong(ar.cause());
-                blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
-            });
+            executeBlockingCall(v);
             v.ctx.runOnContext(x -> timedProbe.run());
         });
         awaitProbe();
@@ -198,11 +204,7 @@ public class StallBench extends StallProbe {
         p.loop.execute(() -> {
             queuedAt = System.nanoTime();
             p.loop.execute(timedProbe);
-            try {
-                blockingCall.done(0, Work.sleepingCall(0));
-            } catch (InterruptedException e) {
-                blockingCall.wrong(e);
-            }
+            runBlockingCall();
         });
         awaitProbe();
         d.add(delay);

@@ -127,8 +127,7 @@ public final class WorkloadRunner {
                             handles.set(x, seen);          // before it can run: the releases wait on it
                             id.execute(s.flags(), () -> body(s, x, gates[x], passed, mode), (o, v, e) -> {
                                 seen.observe(o, v, e);
-                                handled.incrementAndGet(x);
-                                allHandled.countDown();
+                                h.onResult(seen);
                             });
                             continue;
                         }
