@@ -41,7 +41,7 @@ help:
 	@echo "                   the agent's cost; writes bench/results/quick.json, the"
 	@echo "                   plots, and bench/results/quick.md; ends with"
 	@echo "                   'bench: N benchmarks, F failed, goals met G of K; T s'"
-	@echo "  make bench-full  the same, careful profile (3 forks, longer iterations; about 35 minutes)"
+	@echo "  make bench-full  the same, careful profile (3 forks per row; about 35 minutes)"
 	@echo "  make stress      STRESS_CALLS (default 10^7) calls of a realistic mix over 8 identities, checked"
 	@echo "                   with an exactly-once ledger; ends with 'stress: N calls, L lost, D double, T s'"
 	@echo "  make mutation    PIT on the runtime (impl/): report in impl/target/pit-reports; ends with"

@@ -61,6 +61,69 @@ public class CallsBench {
         batch.await("direct");
     }
 
+    /**
+     * The floor of a queued call: the calls of the execute form's benchmark queued, call and
+     * handler, in a ring of two arrays as a plain event loop queues its next steps, then each run
+     * in order on the benchmark's thread and its handler given the outcome, QUICK. What asys does
+     * beside this per call (the spare kept and reserved, the hook set and cleared, the owner
+     * check, the states and counters, the record) is the fast path's own cost; the ring's two
+     * reference stores pay G1's barriers here as asys's do.
+     */
+    @State(Scope.Benchmark)
+    public static class PlainQueue {
+        final Work.Window window = new Work.Window();
+        Prepared[][] calls;
+        private final Object[] ringCalls = new Object[2 * Work.BATCH];
+        private final Object[] ringHandlers = new Object[2 * Work.BATCH];
+        private int head, size;
+
+        @Setup
+        public void prepare(CallsBench bench) {
+            if (bench.share != 0) throw new IllegalArgumentException("queuedLoop runs calls that do not block (share 0), not share " + bench.share);
+            calls = new Prepared[Work.Window.DEPTH][Work.BATCH];
+            for (int p = 0; p < Work.Window.DEPTH; p++) {
+                for (int i = 0; i < Work.BATCH; i++) calls[p][i] = new Prepared(window.at(p), i, false);
+            }
+        }
+
+        void add(Call<Long> call, asys.runtime.OutcomeHandler<Long> handler) {
+            int i = (head + size++) % ringCalls.length;
+            ringCalls[i] = call;
+            ringHandlers[i] = handler;
+        }
+
+        @SuppressWarnings("unchecked")
+        void runAll() {
+            while (size > 0) {
+                int i = head;
+                Call<Long> c = (Call<Long>) ringCalls[i];
+                asys.runtime.OutcomeHandler<Long> h = (asys.runtime.OutcomeHandler<Long>) ringHandlers[i];
+                ringCalls[i] = null;
+                ringHandlers[i] = null;
+                head = (i + 1) % ringCalls.length;
+                size--;
+                Long v = null;
+                Throwable e = null;
+                try {
+                    v = c.run();
+                } catch (Throwable t) {
+                    e = t;
+                }
+                h.onOutcome(Outcome.QUICK, v, e);
+            }
+        }
+    }
+
+    @Benchmark
+    public void queuedLoop(PlainQueue q) throws Exception {
+        int position = q.window.position();
+        Work.Batch batch = q.window.next("queuedLoop");
+        batch.arm(Work.BATCH);
+        for (Prepared c : q.calls[position]) q.add(c, c);
+        q.runAll();
+        batch.await("queuedLoop");
+    }
+
     /** An asys runtime with one identity (its loop); tracing on or off. */
     @State(Scope.Benchmark)
     public static class Asys {

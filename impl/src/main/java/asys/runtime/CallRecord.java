@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
- * One submitted call (the spec's {@code x}); for a call of the execute form, the loop's reusable
- * record while it runs (see {@link #reuse}). Its life: PENDING in its loop's submission queue;
+ * One submitted call (the spec's {@code x}); for a call of the execute form, the record its
+ * submission queue slot keeps, while it carries the call (see {@link #fill}). Its life: PENDING in its loop's submission queue;
  * decided once ({@link #decide}: QUICK, EAGAIN or IN_PROGRESS); done once ({@link #finish}),
  * after which its handler runs exactly once on its loop. Decided and done are each written by one
  * thread at a time (the loop's carrier, or the worker that finishes it) and published through
@@ -33,8 +33,8 @@ final class CallRecord<T> implements CallHandle<T> {
     }
 
     final Identity identity;
-    /** The call: set when made, or when the loop reuses the record for an execute-form call
-     *  ({@link #reuse}); no other thread holds such a record then (it has no handle). */
+    /** The call: set when made, or when a slot's record takes an execute-form call
+     *  ({@link #fill}); no other thread holds such a record then (it has no handle). */
     long id;
     int flags;
     Call<T> call;            // exactly one of call, stageCall is non-null
@@ -67,26 +67,40 @@ final class CallRecord<T> implements CallHandle<T> {
         this.handler = handler;
     }
 
-    /** A record for the execute form, filled by {@link #reuse} before each call it carries. */
+    /** A record a submission queue's slot keeps for execute-form calls, filled by {@link #fill}. */
     CallRecord(Identity identity) { this.identity = identity; }
 
+    /** Whether this slot-kept record carries an execute-form call now: from {@link #fill} until
+     *  {@link #release}; one that never is released (its call blocked) stays busy, and its slot
+     *  makes another. Carrier only. */
+    boolean busy;
+
     /**
-     * Makes this record the execute-form call {@code id}, as new (on its loop, which alone holds
-     * it: its last call was delivered at once, QUICK or EAGAIN, and had no handle). Plain writes:
-     * the call's steps publish what they decide as for any record.
+     * Makes this free record the execute-form call {@code id}, as new (on its loop, which alone
+     * holds it: its last call was delivered at once, QUICK or EAGAIN, and had no handle). Plain
+     * writes: the call's steps publish what they decide as for any record.
      */
-    void reuse(long id, int flags, Call<T> call, OutcomeHandler<? super T> handler) {
+    void fill(long id, int flags, Call<T> call, OutcomeHandler<? super T> handler) {
+        busy = true;
         this.id = id;
         this.flags = flags;
         this.call = call;
         this.outcomeHandler = handler;
         OUTCOME.set(this, (byte) Outcome.PENDING.ordinal());
         eagainReason = null;
-        value = null;
         error = null;
         DONE.set(this, false);
         DELIVERED.set(this, false);
         handlerRan = false;
+    }
+
+    /** The execute-form call this record carried was delivered on its caller's stack: the record
+     *  is free for its slot's next call, and keeps nothing of this one's. */
+    void release() {
+        call = null;
+        outcomeHandler = null;
+        value = null;
+        busy = false;
     }
 
     /**

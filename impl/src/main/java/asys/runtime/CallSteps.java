@@ -288,9 +288,10 @@ final class CallSteps {
         }
         x.decide(Outcome.QUICK, null);
         u.countQuick();
-        x.finish(value, error);
+        boolean handle = x.outcomeHandler == null;
+        x.finish(handle ? value : null, error);   // the execute form's value goes to its handler alone (no store)
         u.inFlight--;
-        deliver(u, me, x);
+        deliver(u, me, x, value);
     }
 
     /** WouldBlock: NONBLOCK would block (EAGAIN, {@code running} null), or a state machine runs
@@ -383,6 +384,12 @@ final class CallSteps {
 
     /** Deliver: x's handler runs once, on its loop; what it throws goes to the uncaught-error handler. */
     static <T> void deliver(Identity u, KThread me, CallRecord<T> x) {
+        deliver(u, me, x, x.value());
+    }
+
+    /** Deliver with the call's value as the caller has it (a QUICK call of the execute form keeps
+     *  it out of its record). */
+    private static <T> void deliver(Identity u, KThread me, CallRecord<T> x, T value) {
         if (x.handlerRan) throw new IllegalStateException("handler of call " + x.id + " would run twice");
         x.handlerRan = true;
         try {
@@ -392,7 +399,7 @@ final class CallSteps {
             } catch (Throwable t) {
                 u.runtime.reporter.stepFailed("Deliver", "call " + x.id + "'s handler runs all the same", t);
             }
-            if (x.outcomeHandler != null) deliverOutcome(x, x.outcomeHandler);
+            if (x.outcomeHandler != null) deliverOutcome(x, x.outcomeHandler, value);
             else x.handler.onResult(x);
         } catch (Throwable t) {
             u.runtime.reporter.uncaught("handler of call " + x.id + " on identity " + u.name() + " threw", t);
@@ -404,10 +411,10 @@ final class CallSteps {
 
     /** The execute form's handler: the outcome, value and error themselves (EAGAIN as a
      *  {@link CallRejectedException}, as a future has it). */
-    private static <T> void deliverOutcome(CallRecord<T> x, OutcomeHandler<? super T> h) {
+    private static <T> void deliverOutcome(CallRecord<T> x, OutcomeHandler<? super T> h, T value) {
         Outcome o = x.outcome();
         if (o == Outcome.EAGAIN) h.onOutcome(o, null, new CallRejectedException(x.id, x.eagainReason(), x.error()));
-        else h.onOutcome(o, x.value(), x.error());
+        else h.onOutcome(o, value, x.error());
     }
 
     static Throwable unwrap(Throwable e) {

@@ -27,13 +27,6 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Calls submitted and not yet run; carrier only. */
     private final SubmissionQueue submissions = new SubmissionQueue();
-    /**
-     * The record the loop runs its next execute-form call in, or null (a new one is made then):
-     * the last execute-form call's, once it was delivered on its caller's stack (QUICK or EAGAIN),
-     * which leaves nothing else referring to it ({@link CallRecord#reusable}). Carrier only; the
-     * reason a quick call of the execute form makes no object.
-     */
-    CallRecord<?> reusable;
     /** Calls accepted at Submit and not yet done (QUICK, EAGAIN or reaped); carrier only. */
     int inFlight;
     /**
@@ -98,8 +91,11 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
 
     /** Queues a new execute-form call to run after the current step; on the loop only. */
     void queue(int flags, Call<?> call, OutcomeHandler<?> handler) {
-        submissions.add(nextCallId(runtime), flags, call, handler);
+        submissions.add(identity(), nextCallId(runtime), flags, call, handler);
     }
+
+    /** (Fault {@code RecordReusedInFlight}: the blocked call's record takes the next execute-form call.) */
+    void reuseInFlight(CallRecord<?> x) { submissions.reuseInFlight(x); }
 
     /** Whether this identity or its runtime is closed, so that it takes no new calls. */
     boolean refusesCalls() { return closing || runtime.closing(); }
@@ -147,13 +143,11 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
 
     /** One step of the loop; false when {@code me} no longer carries it. */
     private boolean loopStep(KThread me) {
-        CallRecord<?> r = reusable;
-        CallRecord<?> x = submissions.poll(identity(), r);
+        CallRecord<?> x = submissions.poll();
         if (x != null) {
-            if (x == r) reusable = null;               // in use: not reusable until it is delivered
             step(CALL);
             if (!CallSteps.run(identity(), me, x)) return false;   // me finished x as a worker, the loop is elsewhere
-            if (x.reusable()) reusable = x;
+            if (x.busy && x.reusable()) x.release();   // an execute-form call's record, free for its slot's next call
             return true;
         }
         CallRecord<?> c = completions.reap(me);

@@ -481,7 +481,7 @@ final class KThread implements Runnable {
         state(State.WORKER);
         x.decide(Outcome.IN_PROGRESS, null);
         u.completions.callWentAsync();
-        if (Fault.RECORD_REUSED_IN_FLIGHT && x.outcomeHandler != null) u.reusable = x;   // (Fault: while this worker runs it)
+        if (Fault.RECORD_REUSED_IN_FLIGHT && x.outcomeHandler != null) u.reuseInFlight(x);   // (Fault: while this worker runs it)
         u.transferOwner(this, s);
         s.state(State.RETURNING);
         s.assign(a);

@@ -2,21 +2,28 @@ package asys.runtime;
 
 /**
  * An identity's submission queue: the calls submitted on its loop and not yet run, in order
- * (below the spec's grain: there a call is submitted at its Submit step). Carrier only. A call submitted for a handle or a future is its
- * {@link CallRecord}; one submitted with {@link Identity#execute(int, Call, OutcomeHandler)} is
- * its id, flags, code and handler in the ring's slots, with no object of its own: the loop gives
- * it a record when it runs it ({@link IdentityLoop}'s reusable record). A ring of parallel arrays
- * that doubles when full and never shrinks, as {@link java.util.ArrayDeque}.
+ * (below the spec's grain: there a call is submitted at its Submit step). Carrier only. A ring
+ * that doubles when full and never shrinks, as {@link java.util.ArrayDeque}, with two records per
+ * slot:
+ * <ul>
+ * <li>{@code queued}: a call made for a handle or a future is its own {@link CallRecord}, queued
+ *     here;
+ * <li>{@code own}: a call submitted with {@link Identity#execute(int, Call, OutcomeHandler)} is
+ *     written into the record its slot keeps, made the first time the slot is used. The loop runs
+ *     it in that record, and once it was delivered on its caller's stack (QUICK or EAGAIN) the
+ *     record is free for the slot's next call ({@link CallRecord#release}). A record still busy
+ *     when its slot comes round again (its call blocked, and a worker or the completion queue
+ *     holds it) is left to them: the slot makes a new one.
+ * </ul>
+ * So a quick call of the execute form makes no object and stores two references (its code and
+ * its handler, into the record that carries it): G1 charges a barrier for each.
  */
 final class SubmissionQueue {
 
-    /** Per slot: a CallRecord, or the execute form's Call. */
-    private Object[] calls = new Object[16];
-    /** Per slot: the execute form's OutcomeHandler; null for a record. */
-    private OutcomeHandler<?>[] handlers = new OutcomeHandler<?>[16];
-    /** Per slot, the execute form's: its flags and id. */
-    private int[] flags = new int[16];
-    private long[] ids = new long[16];
+    /** Per slot: the record made for a handle or a future, or null (the slot's call is in {@code own}). */
+    private CallRecord<?>[] queued = new CallRecord<?>[16];
+    /** Per slot: the record the slot keeps for execute-form calls, or null (not made yet). */
+    private CallRecord<?>[] own = new CallRecord<?>[16];
     /** The oldest slot, and how many are taken. */
     private int head, size;
 
@@ -24,64 +31,57 @@ final class SubmissionQueue {
 
     /** Queues a call made for a handle or a future. */
     void add(CallRecord<?> x) {
-        int i = slot();
-        calls[i] = x;
+        int i = slot();   // first: it may grow the arrays
+        queued[i] = x;
     }
 
-    /** Queues a call of the execute form. */
-    void add(long id, int f, Call<?> call, OutcomeHandler<?> handler) {
+    /** Queues a call of the execute form, written into its slot's record. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void add(Identity u, long id, int flags, Call<?> call, OutcomeHandler<?> handler) {
         int i = slot();
-        calls[i] = call;
-        handlers[i] = handler;
-        flags[i] = f;
-        ids[i] = id;
+        CallRecord r = own[i];
+        if (r == null || r.busy) own[i] = r = new CallRecord<>(u);   // first use, or its last call is still in flight
+        r.fill(id, flags, call, handler);
     }
 
     private int slot() {
-        if (size == calls.length) grow();
-        int i = (head + size) & (calls.length - 1);
+        if (size == own.length) grow();
+        int i = (head + size) & (own.length - 1);
         size++;
         return i;
     }
 
     private void grow() {
-        int n = calls.length, m = 2 * n;
+        int n = own.length, m = 2 * n;
         if (m < 0) throw new IllegalStateException("submission queue full");
-        Object[] c = new Object[m];
-        OutcomeHandler<?>[] h = new OutcomeHandler<?>[m];
-        int[] f = new int[m];
-        long[] d = new long[m];
+        CallRecord<?>[] q = new CallRecord<?>[m], o = new CallRecord<?>[m];
         for (int k = 0; k < n; k++) {
             int j = (head + k) & (n - 1);
-            c[k] = calls[j];
-            h[k] = handlers[j];
-            f[k] = flags[j];
-            d[k] = ids[j];
+            q[k] = queued[j];
+            o[k] = own[j];
         }
-        calls = c;
-        handlers = h;
-        flags = f;
-        ids = d;
+        queued = q;
+        own = o;
         head = 0;
     }
 
-    /**
-     * Takes the oldest call: its record, or, for the execute form, {@code reusable} (or a new
-     * record when null) filled with it. Null when empty.
-     */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    CallRecord<?> poll(Identity u, CallRecord<?> reusable) {
+    /** (Fault {@code RecordReusedInFlight}: {@code x}, whose call blocked and is still running,
+     *  is made the record of the slot the next call goes to, and free.) */
+    void reuseInFlight(CallRecord<?> x) {
+        if (size == own.length) grow();
+        own[(head + size) & (own.length - 1)] = x;
+        x.busy = false;
+    }
+
+    /** Takes the oldest call's record; null when empty. */
+    CallRecord<?> poll() {
         if (size == 0) return null;
         int i = head;
-        Object c = calls[i];
-        OutcomeHandler h = handlers[i];
-        calls[i] = null;
-        handlers[i] = null;
-        head = (i + 1) & (calls.length - 1);
+        head = (i + 1) & (own.length - 1);
         size--;
-        if (h == null) return (CallRecord<?>) c;
-        CallRecord x = reusable != null ? reusable : new CallRecord<>(u);
-        x.reuse(ids[i], flags[i], (Call) c, h);
+        CallRecord<?> x = queued[i];
+        if (x == null) return own[i];
+        queued[i] = null;
         return x;
     }
 }
