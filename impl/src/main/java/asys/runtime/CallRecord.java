@@ -104,7 +104,7 @@ final class CallRecord<T> implements CallHandle<T> {
     }
 
     /**
-     * Whether the loop may reuse this record for its next execute-form call: an execute-form call
+     * Whether its slot may reuse this record for its next execute-form call: an execute-form call
      * (no handle, no future), delivered on its caller's stack (QUICK or EAGAIN), so that nothing
      * else refers to it. An IN_PROGRESS call's record went to a worker or a state machine and the
      * completion queue: it is not reused.

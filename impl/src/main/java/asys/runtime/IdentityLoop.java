@@ -181,6 +181,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
             if (carrier) identityEnd(me);
             return false;
         }
+        submissions.trim();   // (after a burst)
         completions.await(me);
         return true;
     }

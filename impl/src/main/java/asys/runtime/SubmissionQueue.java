@@ -3,8 +3,8 @@ package asys.runtime;
 /**
  * An identity's submission queue: the calls submitted on its loop and not yet run, in order
  * (below the spec's grain: there a call is submitted at its Submit step). Carrier only. A ring
- * that doubles when full and never shrinks, as {@link java.util.ArrayDeque}, with two records per
- * slot:
+ * that doubles when full, as {@link java.util.ArrayDeque}, and goes back to {@link #KEPT_SLOTS}
+ * slots when the loop is idle after a burst ({@link #trim}), with two records per slot:
  * <ul>
  * <li>{@code queued}: a call made for a handle or a future is its own {@link CallRecord}, queued
  *     here;
@@ -71,6 +71,21 @@ final class SubmissionQueue {
         if (size == own.length) grow();
         own[(head + size) & (own.length - 1)] = x;
         x.busy = false;
+    }
+
+    /** The slots kept once the queue is empty again after a burst ({@link #trim}). */
+    static final int KEPT_SLOTS = 1024;
+
+    int capacity() { return own.length; }
+
+    /** The loop is idle: a queue grown past {@link #KEPT_SLOTS} by a burst goes back to that many
+     *  slots, and the records of the others (a burst of execute-form calls made one per slot) to
+     *  the collector. A busy one among them stays with its call. */
+    void trim() {
+        if (size != 0 || own.length <= KEPT_SLOTS) return;
+        queued = new CallRecord<?>[KEPT_SLOTS];
+        own = java.util.Arrays.copyOf(own, KEPT_SLOTS);
+        head = 0;
     }
 
     /** Takes the oldest call's record; null when empty. */

@@ -42,6 +42,24 @@ class SubmissionQueueTest {
     }
 
     @Test
+    void aQueueGrownByABurstGoesBackToItsKeptSlotsOnceEmpty() {
+        SubmissionQueue q = new SubmissionQueue();
+        int burst = 4 * SubmissionQueue.KEPT_SLOTS + 1;
+        for (int i = 1; i <= burst; i++) q.add(null, i, 0, CALL, HANDLER);
+        q.trim();
+        assertEquals(8 * SubmissionQueue.KEPT_SLOTS, q.capacity(), "not while calls are queued");
+        for (int i = 1; i <= burst; i++) {
+            CallRecord<?> x = q.poll();
+            assertEquals(i, x.id);
+            x.release();
+        }
+        q.trim();
+        assertEquals(SubmissionQueue.KEPT_SLOTS, q.capacity(), "empty: back to the kept slots");
+        for (int i = 1; i <= 3 * SubmissionQueue.KEPT_SLOTS; i++) q.add(null, i, 0, CALL, HANDLER);   // and grows again
+        for (int i = 1; i <= 3 * SubmissionQueue.KEPT_SLOTS; i++) assertEquals(i, q.poll().id);
+    }
+
+    @Test
     void aSlotsRecordIsReusedOnceFreeAndReplacedWhileItsCallIsInFlight() {
         SubmissionQueue q = new SubmissionQueue();
         q.add(null, 1, 0, CALL, HANDLER);
