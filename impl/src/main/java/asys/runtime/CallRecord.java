@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One submitted call (the spec's {@code x}); for a call of the execute form, the record its
- * submission queue slot keeps, while it carries the call (see {@link #fill}). Its life: PENDING in its loop's submission queue;
- * decided once ({@link #decide}: QUICK, EAGAIN or IN_PROGRESS); done once ({@link #finish}),
- * after which its handler runs exactly once on its loop. Decided and done are each written by one
+ * submission queue slot keeps, while it carries the call (see {@link #fill}). Its life: PENDING
+ * in its loop's submission queue; decided once ({@link #decide}: QUICK, EAGAIN or IN_PROGRESS);
+ * done once ({@link #finish}), after which its handler runs exactly once on its loop. Decided and done are each written by one
  * thread at a time (the loop's carrier, or the worker that finishes it) and published through
  * volatile fields, so any thread may read the handle.
  */
