@@ -49,7 +49,7 @@ public final class BenchMain {
         // The rows the goals judge are a few ns apart: three times the measured iterations, and
         // the allocation per call (JMH's GC profiler) for the fast path.
         return List.of(
-                new Run("s1-fast-path", "CallsBench\\.(" + peers + "|asysTraced|queuedLoop)$", Map.of("share", new String[] {"0"}), false, 3, true),
+                new Run("s1-fast-path", "CallsBench\\.(" + peers + "|asysTraced|queuedLoop|designSteps|designStepsOnLoop)$", Map.of("share", new String[] {"0"}), false, 3, true),
                 new Run("s2-mixed", "CallsBench\\.(" + peers + ")$", Map.of("share", new String[] {"1"}), false, 3),
                 new Run("s1-s2-jdk25", "CallsBench\\.(asys|asysExecute|virtualThreads)$", Map.of("share", new String[] {"0", "1"}), true),
                 new Run("s3-handoff", "HandoffBench\\.", Map.of(), false),

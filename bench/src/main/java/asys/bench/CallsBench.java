@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -67,15 +68,16 @@ public class CallsBench {
      * in order on the benchmark's thread and its handler given the outcome, QUICK. What asys does
      * beside this per call (the spare kept and reserved, the hook set and cleared, the owner
      * check, the states and counters, the record) is the fast path's own cost; the ring's two
-     * reference stores pay G1's barriers here as asys's do.
+     * reference stores pay G1's barriers here as asys's do. The call and the handler are called
+     * through methods the JIT does not inline ({@link #body}, {@link #handler}).
      */
     @State(Scope.Benchmark)
     public static class PlainQueue {
         final Work.Window window = new Work.Window();
         Prepared[][] calls;
-        private final Object[] ringCalls = new Object[2 * Work.BATCH];
-        private final Object[] ringHandlers = new Object[2 * Work.BATCH];
-        private int head, size;
+        final Object[] ringCalls = new Object[2 * Work.BATCH];
+        final Object[] ringHandlers = new Object[2 * Work.BATCH];
+        int head, size;
 
         @Setup
         public void prepare(CallsBench bench) {
@@ -105,23 +107,181 @@ public class CallsBench {
                 Long v = null;
                 Throwable e = null;
                 try {
-                    v = c.run();
+                    v = body(c);
                 } catch (Throwable t) {
                     e = t;
                 }
-                h.onOutcome(Outcome.QUICK, v, e);
+                handler(h, v, e);
+            }
+        }
+    }
+
+    /** The call's code, which a loop does not know: not inlined into the floors' loops, so that
+     *  nothing they do around it can be optimized away (as none of a loop's steps can be around
+     *  code it does not know). */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    static Long body(Call<Long> c) throws Exception {
+        return c.run();
+    }
+
+    /** The handler's code, likewise. */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    static void handler(asys.runtime.OutcomeHandler<Long> h, Long v, Throwable e) {
+        h.onOutcome(Outcome.QUICK, v, e);
+    }
+
+    /**
+     * The floor of the design's own steps: the plain queue, and for each call the steps a quick
+     * call takes in the design, each written as the plain fields asys keeps for it. Submit: the
+     * identity's in-flight limit, the spare it kept from its last call reserved, the caller's and
+     * the spare's states. The hook set (the spare, a flag); the call's body on the caller's stack;
+     * the thread's interrupt and context class loader reset. The hook checked and cleared;
+     * CompleteInline: the spare kept, the QUICK count. Deliver: the owner check, the handler, the
+     * reset again. What asys does per call beyond this row is its record of the call (its fields
+     * reset and the outcome published to any thread that could hold a handle), its checks of the
+     * submitter, the flags and the record's state, and its loop's step; and the benchmark hands
+     * each batch to the loop's thread, where this row runs on the benchmark's own.
+     */
+    @State(Scope.Benchmark)
+    public static class DesignSteps extends PlainQueue {
+        static final byte USER = 0, IN_CALL = 1, RESERVED = 2, HELD = 3;
+
+        /** A thread as the design sees it: its state, the spare its hook hands over to, its flags. */
+        static final class Carrier {
+            final Thread thread;
+            final ClassLoader loader;
+            byte state;
+            Carrier spare;
+            boolean hookSet, inBody;
+
+            Carrier(Thread thread) {
+                this.thread = thread;
+                this.loader = thread == null ? null : thread.getContextClassLoader();
+            }
+
+            /** The interrupt and context class loader the call may have changed, reset. */
+            void reset() {
+                Thread.interrupted();
+                Thread t = thread;
+                if (t.getContextClassLoader() != loader) t.setContextClassLoader(loader);
+            }
+        }
+
+        /** The identity: its carrier, the spare it keeps between calls, its calls in flight. */
+        final java.util.concurrent.atomic.AtomicReference<Carrier> owner = new java.util.concurrent.atomic.AtomicReference<>();
+        Carrier held;
+        boolean holding;
+        int inFlight, limit = Integer.MAX_VALUE;
+        long quickCalls;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void runAll() {
+            Carrier me = owner.get();
+            if (me == null || me.thread != Thread.currentThread()) {   // the benchmark's thread carries the identity
+                me = new Carrier(Thread.currentThread());
+                owner.set(me);
+                held = new Carrier(null);
+                holding = true;
+            }
+            while (size > 0) {
+                int i = head;
+                Call<Long> c = (Call<Long>) ringCalls[i];
+                asys.runtime.OutcomeHandler<Long> h = (asys.runtime.OutcomeHandler<Long>) ringHandlers[i];
+                ringCalls[i] = null;
+                ringHandlers[i] = null;
+                head = (i + 1) % ringCalls.length;
+                size--;
+                // Submit: the kept spare reserved
+                if (inFlight >= limit || !holding) throw new IllegalStateException("designSteps: every call finds its kept spare");
+                Carrier s = held;
+                holding = false;
+                inFlight++;
+                me.state = IN_CALL;
+                s.state = RESERVED;
+                // the hook set, the body on this stack
+                if (me.spare != s) me.spare = s;
+                me.hookSet = true;
+                Long v = null;
+                Throwable e = null;
+                me.inBody = true;
+                try {
+                    v = body(c);
+                } catch (Throwable t) {
+                    e = t;
+                } finally {
+                    me.inBody = false;
+                    me.reset();
+                }
+                // the hook checked (it did not fire): CompleteInline keeps the spare; QUICK
+                if (!me.hookSet) throw new IllegalStateException("designSteps: no call here blocks");
+                me.hookSet = false;
+                me.state = USER;
+                s.state = HELD;
+                if (held != s) held = s;
+                holding = true;
+                quickCalls++;
+                inFlight--;
+                // Deliver, on the loop
+                if (owner.get() != me) throw new IllegalStateException("designSteps: the identity moved");
+                handler(h, v, e);
+                me.reset();
             }
         }
     }
 
     @Benchmark
     public void queuedLoop(PlainQueue q) throws Exception {
+        runQueued(q, "queuedLoop");
+    }
+
+    @Benchmark
+    public void designSteps(DesignSteps q) throws Exception {
+        runQueued(q, "designSteps");
+    }
+
+    /**
+     * The design's steps on a loop thread of their own, fed as asys's loop is: the benchmark's
+     * thread hands each batch to it as a task (a plain single-thread executor) and waits, with
+     * {@link Work.Window#DEPTH} batches in flight, for the loop's handlers to complete them. The
+     * difference from {@link #designSteps} is what handing calls to another thread costs in this
+     * benchmark (the task, the loop's and the benchmark thread's wake-ups, the two threads on two
+     * cores); the difference from asys is asys's own.
+     */
+    @State(Scope.Benchmark)
+    public static class DesignStepsOnLoop extends DesignSteps {
+        java.util.concurrent.ExecutorService loop;
+
+        @Setup
+        public void startLoop() { loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "designStepsOnLoop")); }
+
+        @TearDown
+        public void stopLoop() throws Exception {
+            window.drain("designStepsOnLoop: the last batches");
+            loop.shutdown();
+            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) throw new IllegalStateException("designStepsOnLoop: the loop did not stop");
+        }
+    }
+
+    @Benchmark
+    public void designStepsOnLoop(DesignStepsOnLoop q) throws Exception {
         int position = q.window.position();
-        Work.Batch batch = q.window.next("queuedLoop");
+        Work.Batch batch = q.window.next("designStepsOnLoop");
+        batch.arm(Work.BATCH);
+        Prepared[] calls = q.calls[position];
+        q.loop.execute(() -> {
+            for (Prepared c : calls) q.add(c, c);
+            q.runAll();
+        });
+    }
+
+    private static void runQueued(PlainQueue q, String who) throws Exception {
+        int position = q.window.position();
+        Work.Batch batch = q.window.next(who);
         batch.arm(Work.BATCH);
         for (Prepared c : q.calls[position]) q.add(c, c);
         q.runAll();
-        batch.await("queuedLoop");
+        batch.await(who);
     }
 
     /** An asys runtime with one identity (its loop); tracing on or off. */

@@ -97,6 +97,8 @@ final class Report {
     private static final String[][] CONTENDERS = {
             {"direct", "direct call (the floor)"},
             {"queuedLoop", "a plain queue: call and handler queued, then run (the floor of a queued call)"},
+            {"designSteps", "the plain queue with the design's steps per call, as plain fields (the floor of the design)"},
+            {"designStepsOnLoop", "the design's steps on a loop thread fed batches as asys's loop is (the floor of the design on a loop)"},
             {"asys", "asys (handler form, a handle per call)"},
             {"asysExecute", "asys, execute form (no handle; calls made beforehand)"},
             {"asysTraced", "asys, trace recording on"},
@@ -162,10 +164,13 @@ final class Report {
         RunResult vertx = find(run, "vertx", "share", share);
         if (share.equals("0")) {
             double overhead = 1e9 / score(execute) - 1e9 / score(direct);
-            RunResult queued = find(run, "queuedLoop", "share", share);
+            RunResult queued = find(run, "queuedLoop", "share", share), steps = find(run, "designSteps", "share", share),
+                    onLoop = find(run, "designStepsOnLoop", "share", share);
             goals.add(new Goal("1", "asys fast path (execute form) over a direct call", num(overhead) + " ns per call"
                     + " (handler form " + num(1e9 / score(asys) - 1e9 / score(direct)) + " ns"
-                    + (queued == null ? "" : "; a plain queue's " + num(1e9 / score(queued) - 1e9 / score(direct)) + " ns") + ")", "≤ 10 ns",
+                    + (queued == null ? "" : "; a plain queue's " + num(1e9 / score(queued) - 1e9 / score(direct)) + " ns")
+                    + (steps == null ? "" : "; with the design's steps " + num(1e9 / score(steps) - 1e9 / score(direct)) + " ns")
+                    + (onLoop == null ? "" : ", on a loop thread " + num(1e9 / score(onLoop) - 1e9 / score(direct)) + " ns") + ")", "≤ 10 ns",
                     overhead <= 10, "by " + num(overhead - 10) + " ns"));
             double r = score(execute) / score(vertx);
             goals.add(new Goal("1", "asys (execute form) ÷ Vert.x executeBlocking, throughput", ratio(r), "≥ 30×", r >= 30,
@@ -300,6 +305,7 @@ final class Report {
             d.addValue(p50 / 1000, "p50", w[2]);
             d.addValue(p99 / 1000, "p99", w[2]);
         }
+        md.append(runDelays());
         md.append("\nAs the measuring thread sees it (JMH sample mode: two thread wake-ups included, the loop's and its own):\n\n")
                 .append("| contender | p50 µs | p99 µs | p99.9 µs | mean µs | samples |\n|---|---|---|---|---|---|\n");
         String[][] who = {{"direct", null, "a plain loop, the call inline"}, {"asys", "default", "asys (this machine's defaults)"},
@@ -315,6 +321,35 @@ final class Report {
         barChart(d, "4. Delay of a ready task while a call blocks 1 ms (as the loop sees it)", "µs (log scale)", true, profile + "-s4.png");
         goals.add(new Goal("4", "asys: p99 delay of a ready task, as the loop sees it", upTo(asysP99, DELAY_BUCKETS), "≤ 20 µs",
                 asysP99 <= 20_000, "p99 " + upTo(asysP99, DELAY_BUCKETS)));
+    }
+
+    /** The tail of asys's loop-side delays taken apart (StallBench.asysOnLoopRunDelay): how much
+     *  of it the thread that ran the probe spent waiting for a CPU. */
+    private String runDelays() {
+        StringBuilder b = new StringBuilder();
+        for (String hot : new String[] {"default", "on"}) {
+            RunResult r = find("s4-stall", "asysOnLoopRunDelay", "hotSpare", hot);
+            if (r == null) continue;
+            Map<String, Result> aux = r.getSecondaryResults();
+            double n = score(aux, "samples"), tail = score(aux, "tailSamples"), waiting = score(aux, "tailWaitingForCpu"),
+                    unknown = score(aux, "tailNotMeasured"), delay = score(aux, "tailDelayNanos"), run = score(aux, "tailRunDelayNanos");
+            b.append(b.length() == 0 ? "\nThe tail taken apart (`asysOnLoopRunDelay`: the same sample, with the run delay Linux counts for " +
+                    "the thread that ran the probe, `/proc/thread-self/schedstat`, read outside the timestamps): " : "; ")
+                    .append(hot.equals("on") ? "hot spare on: " : "this machine's defaults: ")
+                    .append(count(tail)).append(" of ").append(count(n)).append(" delays over 200 µs");
+            if (tail == 0) continue;
+            b.append(", ").append(count(waiting)).append(" of them with the woken thread runnable and waiting for a CPU for at least half ")
+                    .append("the delay, ").append(num(100 * run / delay)).append(" % of their time in all spent so");
+            if (unknown > 0) b.append(" (").append(count(unknown)).append(" not measured)");
+        }
+        return b.length() == 0 ? "" : b.append(".\n").toString();
+    }
+
+    private static String count(double v) { return String.format(Locale.ROOT, "%,.0f", v); }
+
+    private static double score(Map<String, Result> aux, String name) {
+        Result r = aux.get(name);
+        return r == null ? 0 : r.getScore();
     }
 
     /** p99 of {@code method} with {@code block} in {@code run}, in µs; NaN when it did not run. */

@@ -104,15 +104,15 @@ final class CallRecord<T> implements CallHandle<T> {
     }
 
     /**
-     * Whether its slot may reuse this record for its next execute-form call: an execute-form call
-     * (no handle, no future), delivered on its caller's stack (QUICK or EAGAIN), so that nothing
-     * else refers to it. An IN_PROGRESS call's record went to a worker or a state machine and the
-     * completion queue: it is not reused.
+     * Whether its slot may reuse this record for its next execute-form call: a slot-kept record
+     * ({@link #busy}: no handle, no future) whose call was delivered on its caller's stack (QUICK
+     * or EAGAIN), so that nothing else refers to it. An IN_PROGRESS call's record went to a worker
+     * or a state machine and the completion queue: it is not reused.
      */
     boolean reusable() {
+        if (!busy) return false;
         Outcome o = outcome();
-        return outcomeHandler != null && delivered && (o == Outcome.QUICK || o == Outcome.EAGAIN)
-                && !Fault.QUICK_POSTS;
+        return delivered && (o == Outcome.QUICK || o == Outcome.EAGAIN) && !Fault.QUICK_POSTS;
     }
 
     boolean nonblock() { return (flags & CallFlags.NONBLOCK) != 0; }

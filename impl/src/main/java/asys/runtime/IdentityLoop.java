@@ -147,7 +147,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
         if (x != null) {
             step(CALL);
             if (!CallSteps.run(identity(), me, x)) return false;   // me finished x as a worker, the loop is elsewhere
-            if (x.busy && x.reusable()) x.release();   // an execute-form call's record, free for its slot's next call
+            if (x.reusable()) x.release();   // an execute-form call's record, free for its slot's next call
             return true;
         }
         CallRecord<?> c = completions.reap(me);

@@ -44,11 +44,17 @@ final class SubmissionQueue {
         r.fill(id, flags, call, handler);
     }
 
+    /** Takes the slot after the last call's. */
     private int slot() {
-        if (size == own.length) grow();
-        int i = (head + size) & (own.length - 1);
+        int i = tail();
         size++;
         return i;
+    }
+
+    /** The slot after the last call's (the queue grown first when it is full). */
+    private int tail() {
+        if (size == own.length) grow();
+        return (head + size) & (own.length - 1);
     }
 
     private void grow() {
@@ -68,8 +74,7 @@ final class SubmissionQueue {
     /** (Fault {@code RecordReusedInFlight}: {@code x}, whose call blocked and is still running,
      *  is made the record of the slot the next call goes to, and free.) */
     void reuseInFlight(CallRecord<?> x) {
-        if (size == own.length) grow();
-        own[(head + size) & (own.length - 1)] = x;
+        own[tail()] = x;
         x.busy = false;
     }
 
