@@ -257,9 +257,7 @@ public class CallsBench {
 
         @TearDown
         public void stopLoop() throws Exception {
-            window.drain("designStepsOnLoop: the last batches");
-            loop.shutdown();
-            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) throw new IllegalStateException("designStepsOnLoop: the loop did not stop");
+            window.drainAndStop(loop, "designStepsOnLoop");
         }
     }
 
@@ -464,9 +462,7 @@ public class CallsBench {
 
         @TearDown
         public void tearDown() throws Exception {
-            window.drain("forkJoinManagedBlock: the last batches");
-            pool.shutdown();
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) throw new IllegalStateException("ForkJoinPool did not stop");
+            window.drainAndStop(pool, "forkJoinManagedBlock");
         }
     }
 
@@ -530,9 +526,7 @@ public class CallsBench {
 
         @TearDown
         public void tearDown() throws Exception {
-            window.drain("completableFuture: the last batches");
-            pool.shutdown();
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) throw new IllegalStateException("fixed pool did not stop");
+            window.drainAndStop(pool, "completableFuture");
         }
     }
 

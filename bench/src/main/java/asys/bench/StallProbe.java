@@ -2,7 +2,6 @@ package asys.bench;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -53,8 +52,7 @@ public abstract class StallProbe {
 
         @TearDown
         public void tearDown() throws InterruptedException {
-            loop.shutdown();
-            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) throw new IllegalStateException("loop did not stop");
+            Work.stop(loop, "the plain loop");
         }
     }
 

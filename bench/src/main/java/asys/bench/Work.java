@@ -159,6 +159,20 @@ final class Work {
         void drain(String who) throws TimeoutException {
             for (Batch b : ring) if (b.armed) b.await(who);
         }
+
+        /** Waits for every batch in flight, then stops {@code executor}, which ran them ({@link Work#stop}). */
+        void drainAndStop(java.util.concurrent.ExecutorService executor, String who) throws Exception {
+            drain(who + ": the last batches");
+            stop(executor, who);
+        }
+    }
+
+    /** Stops {@code executor}, a contender's threads: it must end within 30 s. */
+    static void stop(java.util.concurrent.ExecutorService executor, String who) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException(who + ": the executor did not stop within 30 s");
+        }
     }
 
     /** A Vert.x 5 instance and one event-loop context of it, closed after the trial. */
