@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
- * One submitted call (the spec's {@code x}); for a call of the execute form, the record its
- * submission queue slot keeps, while it carries the call (see {@link #fill}). Its life: PENDING
+ * One submitted call (the spec's {@code x}); for a call of the execute form, the loop's record
+ * (see {@link SubmissionQueue}), while it carries the call (see {@link #fill}). Its life: PENDING
  * in its loop's submission queue; decided once ({@link #decide}: QUICK, EAGAIN or IN_PROGRESS);
  * done once ({@link #finish}), after which its handler runs exactly once on its loop. Decided and done are each written by one
  * thread at a time (the loop's carrier, or the worker that finishes it) and published through
@@ -33,7 +33,7 @@ final class CallRecord<T> implements CallHandle<T> {
     }
 
     final Identity identity;
-    /** The call: set when made, or when a slot's record takes an execute-form call
+    /** The call: set when made, or when the loop's record takes an execute-form call
      *  ({@link #fill}); no other thread holds such a record then (it has no handle). */
     long id;
     int flags;
@@ -67,11 +67,11 @@ final class CallRecord<T> implements CallHandle<T> {
         this.handler = handler;
     }
 
-    /** A record a submission queue's slot keeps for execute-form calls, filled by {@link #fill}. */
+    /** A loop's record for execute-form calls, filled by {@link #fill}. */
     CallRecord(Identity identity) { this.identity = identity; }
 
-    /** Whether this slot-kept record carries an execute-form call now: from {@link #fill} until
-     *  {@link #release}; one that never is released (its call blocked) stays busy, and its slot
+    /** Whether this loop's record carries an execute-form call now: from {@link #fill} until
+     *  {@link #release}; one that never is released (its call blocked) stays busy, and the loop
      *  makes another. Carrier only. */
     boolean busy;
 
@@ -95,7 +95,7 @@ final class CallRecord<T> implements CallHandle<T> {
     }
 
     /** The execute-form call this record carried was delivered on its caller's stack: the record
-     *  is free for its slot's next call, and keeps nothing of this one's. */
+     *  is free for the loop's next one, and keeps nothing of this one's. */
     void release() {
         call = null;
         outcomeHandler = null;
@@ -104,7 +104,7 @@ final class CallRecord<T> implements CallHandle<T> {
     }
 
     /**
-     * Whether its slot may reuse this record for its next execute-form call: a slot-kept record
+     * Whether the loop may reuse this record for its next execute-form call: a loop's record
      * ({@link #busy}: no handle, no future) whose call was delivered on its caller's stack (QUICK
      * or EAGAIN), so that nothing else refers to it. An IN_PROGRESS call's record went to a worker
      * or a state machine and the completion queue: it is not reused.
@@ -119,17 +119,28 @@ final class CallRecord<T> implements CallHandle<T> {
     boolean atomic() { return (flags & CallFlags.ATOMIC) != 0; }
 
     void decide(Outcome o, EagainReason reason) {
-        if (outcome != 0) throw new IllegalStateException("call " + id + " decided twice: " + outcome() + " then " + o);
+        if (outcome != 0) throw decidedTwice(o);
         eagainReason = reason;
         OUTCOME.setRelease(this, (byte) o.ordinal());
     }
 
     /** Records the one result; the second call is a bug in the runtime and says so. */
     void finish(T v, Throwable e) {
-        if (done) throw new IllegalStateException("call " + id + " finished twice");
+        if (done) throw finishedTwice();
         value = v;
         error = e;
         DONE.setRelease(this, true);
+    }
+
+    // The runtime's own bugs, reported out of line: their messages are not the fast path's code
+    // (kept small enough for the JIT to inline it whole).
+
+    private IllegalStateException decidedTwice(Outcome then) {
+        return new IllegalStateException("call " + id + " decided twice: " + outcome() + " then " + then);
+    }
+
+    private IllegalStateException finishedTwice() {
+        return new IllegalStateException("call " + id + " finished twice");
     }
 
     /** The handler has run (on the loop): the outcome is delivered; the future, if one was asked

@@ -87,23 +87,12 @@ final class CallSteps {
         try {
             s = Tracer.step(rt.tracer, CallSteps::submit, u, me, x, null);
         } catch (Throwable t) {
-            // Submit undid itself (the call not accepted, any spare back in its pool): the call
-            // fails with t, as EAGAIN, which says it did not run.
-            if (x.outcome() == Outcome.PENDING) x.decide(Outcome.EAGAIN, EagainReason.RUNTIME_ERROR);
-            rt.reporter.stepFailed("Submit", "call " + x.id + " gets EAGAIN (RUNTIME_ERROR) with the error", t);
-            eagain(u, me, x, x.eagainReason() == EagainReason.RUNTIME_ERROR ? t : null);
+            submitFailed(u, me, x, t);
             return true;
         }
-        if (x.outcome() == Outcome.EAGAIN) {
+        if (x.outcome() == Outcome.EAGAIN || (s == TO_ALLOCATOR && (s = allocate(u, me, x)) == null)) {
             eagain(u, me, x, null);
             return true;
-        }
-        if (s == TO_ALLOCATOR) {
-            s = allocate(u, me, x);
-            if (s == null) {
-                eagain(u, me, x, null);
-                return true;
-            }
         }
         if (me.spare != s) me.spare = s;     // the hook is set (a store only when the spare changed)
         me.hookSet = true;
@@ -117,17 +106,15 @@ final class CallSteps {
         me.inBody = true;
         try {
             if (x.call != null) value = x.call.run();
-            else stage = Objects.requireNonNull(x.stageCall.start(), "a StageCall returned null instead of a stage");
-        } catch (WouldBlockError signal) {
-            // NONBLOCK: handled below from me.wouldBlockSignalled
+            else stage = start(x.stageCall);
         } catch (Throwable t) {
-            error = t;
-        } finally {
-            me.inBody = false;
-            // A call's interrupt (and context class loader) is its own: it must not reach the next
-            // call, task or handler this thread runs (as ThreadPoolExecutor clears it between tasks).
-            me.resetThreadState();
+            if (!(t instanceof WouldBlockError)) error = t;   // NONBLOCK's signal: handled below from me.wouldBlockSignalled
         }
+        // (No finally: the catch takes every throwable. One copy of these, not one per path.)
+        me.inBody = false;
+        // A call's interrupt (and context class loader) is its own: it must not reach the next
+        // call, task or handler this thread runs (as ThreadPoolExecutor clears it between tasks).
+        me.resetThreadState();
 
         // Submit's return path: the hook check tells the original caller from a worker.
         if (me.hookSet || Fault.NO_HOOK_CHECK) {
@@ -139,6 +126,19 @@ final class CallSteps {
         }
         workerFinish(u, me, x, stage, value, error);
         return false;
+    }
+
+    /** A state-machine call's start: its stage. */
+    private static <T> CompletionStage<T> start(StageCall<T> call) throws Exception {
+        return Objects.requireNonNull(call.start(), "a StageCall returned null instead of a stage");
+    }
+
+    /** Submit undid itself (the call not accepted, any spare back where it was): the call fails
+     *  with {@code t}, as EAGAIN, which says it did not run. */
+    private static void submitFailed(Identity u, KThread me, CallRecord<?> x, Throwable t) {
+        if (x.outcome() == Outcome.PENDING) x.decide(Outcome.EAGAIN, EagainReason.RUNTIME_ERROR);
+        u.runtime.reporter.stepFailed("Submit", "call " + x.id + " gets EAGAIN (RUNTIME_ERROR) with the error", t);
+        eagain(u, me, x, x.eagainReason() == EagainReason.RUNTIME_ERROR ? t : null);
     }
 
     /** x ends with EAGAIN without having run: its handler runs now. */
@@ -153,12 +153,13 @@ final class CallSteps {
      * the identity kept from its last call (SubmitUsesHeld: plain field writes, no pool touched),
      * or take one from this lane's pool (SubmitReserves); neither: ATOMIC gets EAGAIN at once
      * (SubmitAtomicNoSpare), others enter the call and go to the allocator (SubmitToAllocator:
-     * returns {@link #TO_ALLOCATOR}). A failure undoes it.
+     * returns {@link #TO_ALLOCATOR}). A failure undoes it. (The event and the undoing are
+     * methods of their own, out of the fast path's code, which the JIT then inlines whole.)
      */
     private static KThread submit(Identity u, KThread me, CallRecord<?> x, Object unused, Tracer tr) {
         if (u.inFlight >= u.runtime.inFlightLimit) {
             x.decide(Outcome.EAGAIN, EagainReason.LIMIT);
-            if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), null, "EAGAIN", "LIMIT");
+            if (tr != null) submitted(tr, u, me, x, null, EagainReason.LIMIT);
             return null;
         }
         boolean kept = u.holding;
@@ -167,7 +168,7 @@ final class CallSteps {
         else s = u.lane.take();
         if (s == null && x.atomic()) {
             x.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);
-            if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), null, "EAGAIN", "NO_SPARE");
+            if (tr != null) submitted(tr, u, me, x, null, EagainReason.NO_SPARE);
             return null;
         }
         u.inFlight++;
@@ -179,16 +180,28 @@ final class CallSteps {
         }
         try {
             Inject.at(Inject.Point.Submit);
-            if (tr != null) tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), s == null ? null : s.id, null, null);
+            if (tr != null) submitted(tr, u, me, x, s, null);
         } catch (Throwable t) {
-            u.inFlight--;                     // undone: as before the step
-            me.state(KThread.State.USER);
-            me.current = null;
-            if (kept) keep(u, s);
-            else if (s != null) u.runtime.threads.release(s);
+            undoSubmit(u, me, s, kept);
             throw t;
         }
         return s;
+    }
+
+    /** Submit's event: the call entered with spare {@code s} (or none: to the allocator), or got
+     *  EAGAIN for {@code reason}. */
+    private static void submitted(Tracer tr, Identity u, KThread me, CallRecord<?> x, KThread s, EagainReason reason) {
+        tr.emit(TraceAction.Submit, me.id, u.id, x.id, u.lane.id, CallFlags.names(x.flags), s == null ? null : s.id,
+                reason == null ? null : "EAGAIN", reason == null ? null : reason.name());
+    }
+
+    /** Submit undone: as before the step (the spare kept by the identity again, or back in its pool). */
+    private static void undoSubmit(Identity u, KThread me, KThread s, boolean kept) {
+        u.inFlight--;
+        me.state(KThread.State.USER);
+        me.current = null;
+        if (kept) keep(u, s);
+        else if (s != null) u.runtime.threads.release(s);
     }
 
     /** What an attempt of Allocate returns when it found nothing and the allocator waits on. */
@@ -354,10 +367,12 @@ final class CallSteps {
             if (s != null) keep(u, s);   // the step did not run: completed here
             failed = t;
         }
-        if (failed != null) {
-            u.runtime.reporter.stepFailed(outcome == null ? "CompleteInline" : "WouldBlock",
-                    "call " + x.id + " ends on its caller's stack all the same", failed);
-        }
+        if (failed != null) leaveCallFailed(u, x, outcome, failed);
+    }
+
+    private static void leaveCallFailed(Identity u, CallRecord<?> x, Outcome outcome, Throwable failed) {
+        u.runtime.reporter.stepFailed(outcome == null ? "CompleteInline" : "WouldBlock",
+                "call " + x.id + " ends on its caller's stack all the same", failed);
     }
 
     /** The identity keeps {@code s} between its calls (carrier only: no other thread reads it). */
@@ -372,7 +387,11 @@ final class CallSteps {
      *  step completed all the same), or null. */
     private static Throwable keepSpare(KThread me, KThread s, CallRecord<?> x, Outcome outcome, Tracer tr) {
         if (s != null) keep(x.identity, s);
-        if (tr == null) return null;
+        return tr == null ? null : leftCall(tr, me, s, x, outcome);
+    }
+
+    /** CompleteInline's or WouldBlock's event. */
+    private static Throwable leftCall(Tracer tr, KThread me, KThread s, CallRecord<?> x, Outcome outcome) {
         try {
             tr.emit(outcome == null ? TraceAction.CompleteInline : TraceAction.WouldBlock, me.id, x.id,
                     s == null ? null : s.id, outcome == null ? null : outcome.name(), me.hookSet);
@@ -390,31 +409,49 @@ final class CallSteps {
     /** Deliver with the call's value as the caller has it (a QUICK call of the execute form keeps
      *  it out of its record). */
     private static <T> void deliver(Identity u, KThread me, CallRecord<T> x, T value) {
-        if (x.handlerRan) throw new IllegalStateException("handler of call " + x.id + " would run twice");
+        if (x.handlerRan) throw handlerTwice(x);
         x.handlerRan = true;
         try {
             try {
                 Inject.at(Inject.Point.Deliver);
                 u.checkOwner(me);
             } catch (Throwable t) {
-                u.runtime.reporter.stepFailed("Deliver", "call " + x.id + "'s handler runs all the same", t);
+                deliverFailed(u, x, t);
             }
             if (x.outcomeHandler != null) deliverOutcome(x, x.outcomeHandler, value);
             else x.handler.onResult(x);
         } catch (Throwable t) {
-            u.runtime.reporter.uncaught("handler of call " + x.id + " on identity " + u.name() + " threw", t);
+            handlerThrew(u, x, t);
         } finally {
             me.resetThreadState();
             x.delivered();
         }
     }
 
+    // Deliver's rare paths, out of line (see submit).
+
+    private static IllegalStateException handlerTwice(CallRecord<?> x) {
+        return new IllegalStateException("handler of call " + x.id + " would run twice");
+    }
+
+    private static void deliverFailed(Identity u, CallRecord<?> x, Throwable t) {
+        u.runtime.reporter.stepFailed("Deliver", "call " + x.id + "'s handler runs all the same", t);
+    }
+
+    private static void handlerThrew(Identity u, CallRecord<?> x, Throwable t) {
+        u.runtime.reporter.uncaught("handler of call " + x.id + " on identity " + u.name() + " threw", t);
+    }
+
     /** The execute form's handler: the outcome, value and error themselves (EAGAIN as a
      *  {@link CallRejectedException}, as a future has it). */
     private static <T> void deliverOutcome(CallRecord<T> x, OutcomeHandler<? super T> h, T value) {
         Outcome o = x.outcome();
-        if (o == Outcome.EAGAIN) h.onOutcome(o, null, new CallRejectedException(x.id, x.eagainReason(), x.error()));
+        if (o == Outcome.EAGAIN) rejected(x, h);
         else h.onOutcome(o, value, x.error());
+    }
+
+    private static <T> void rejected(CallRecord<T> x, OutcomeHandler<? super T> h) {
+        h.onOutcome(Outcome.EAGAIN, null, new CallRejectedException(x.id, x.eagainReason(), x.error()));
     }
 
     static Throwable unwrap(Throwable e) {

@@ -449,9 +449,9 @@ final class KThread implements Runnable {
         // the assignment allocated, the stack the handoff needs reserved, the event written.
         Assignment a = new Assignment(u, x);
         reserveStack();
-        u.lane.handedOver();   // the lane may be hot: its next spares spin (see hot())
         int spareId = spare.id;
         Tracer.step(runtime.tracer, KThread::hookFire, this, a, via(site), siteName(site));
+        u.lane.handedOver();   // the lane may be hot: its next spares spin (see hot()); after the handoff, not in its way
         JfrEvents.hookFire(id, spareId, u.id, x.id, siteName(site));
         blockedCall = JfrEvents.blockedCallBegins(id, u.id, x.id, siteName(site));
         runtime.counters.hookFires.increment();

@@ -87,11 +87,13 @@
  * are counted per identity with opaque stores), and no completion. The lane's pool is touched
  * (a slot's CAS) only by the first call after the loop was idle, which then gives the spare back
  * (SpareRelease). With tracing off the only cost of the trace is a null check per step. A call
- * of the execute form allocates nothing either: it is written into the record its submission
- * queue slot keeps ({@code SubmissionQueue}), which is free again once the call it carried was
- * delivered on its caller's stack; its value goes to its handler without being stored. A call
- * that blocks keeps its record (a worker and the completion queue hold it), and the slot makes
- * another.
+ * of the execute form allocates nothing either: it waits in its submission queue slot as its
+ * code, handler, flags and id ({@code SubmissionQueue}), and runs in the loop's record, one for
+ * all such calls, free again once the call it carried was delivered on its caller's stack; its
+ * value goes to its handler without being stored. A call that blocks keeps the record (a worker
+ * and the completion queue hold it), and the loop makes another. The steps of a call keep their
+ * rare paths (trace events, failures, messages) in methods of their own, so that the JIT inlines
+ * a quick call's steps whole into the loop.
  *
  * <p><b>The hot spare.</b> A waiting thread spins {@code spinBeforePark} after it becomes idle,
  * then parks. On a lane that hands over often ({@code Lane.hot}: two HookFires within the window,
