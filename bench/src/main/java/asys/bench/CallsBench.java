@@ -317,8 +317,7 @@ public class CallsBench {
     /** The same with trace recording on (every transition formatted as a JSON line). */
     @State(Scope.Benchmark)
     public static class AsysTraced extends Asys {
-        @Override
-        @Setup
+        @Override   // (no @Setup: JMH would run it twice, once for this and once for the overridden one)
         public void setup() { start(true); }
     }
 
@@ -346,8 +345,7 @@ public class CallsBench {
     public static class AsysPrepared extends Asys {
         Prepared[][] calls;
 
-        @Override
-        @Setup
+        @Override   // (no @Setup: JMH would run it twice, once for this and once for the overridden one)
         public void setup() {
             start(false);
         }

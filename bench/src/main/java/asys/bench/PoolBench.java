@@ -64,8 +64,7 @@ public class PoolBench {
 
     @State(Scope.Benchmark)
     public static class FixedPool extends Defaults {
-        @Setup
-        @Override
+        @Override   // (no @Setup: JMH would run it twice, once for this and once for the overridden one)
         public void setup() {
             rt = AsysRuntime.builder().spareCapacity(2).spareFloor(2).build();
             loop = rt.newIdentity("burst");
@@ -74,8 +73,7 @@ public class PoolBench {
 
     @State(Scope.Benchmark)
     public static class ShortKeepAlive extends Defaults {
-        @Setup
-        @Override
+        @Override   // (no @Setup: JMH would run it twice, once for this and once for the overridden one)
         public void setup() {
             rt = AsysRuntime.builder().spareKeepAlive(Duration.ofMillis(KEEP_ALIVE_MS)).build();
             loop = rt.newIdentity("burst");

@@ -204,8 +204,7 @@ public class RawStallBench extends StallProbe {
     public static class VirtualLoop extends Plain {
         ThreadFactory factory;
 
-        @Override
-        @Setup
+        @Override   // (no @Setup: JMH would run it twice, once for this and once for the overridden one)
         public void setup() {
             super.setup();
             factory = Work.virtualThreadFactory();
