@@ -1,8 +1,8 @@
 package asys.runtime;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * An identity's loop, as its carrier runs it: the queues, the owner check and the loop's steps
