@@ -94,16 +94,34 @@ public class CallsBench {
             ringHandlers[i] = handler;
         }
 
+        /** The oldest slot, taken: the queue moves past it. */
+        int next() {
+            int i = head;
+            head = (i + 1) % ringCalls.length;
+            size--;
+            return i;
+        }
+
+        /** The call in slot {@code i}, cleared from the ring (as the handler, by {@link #takeHandler}). */
         @SuppressWarnings("unchecked")
+        Call<Long> takeCall(int i) {
+            Call<Long> c = (Call<Long>) ringCalls[i];
+            ringCalls[i] = null;
+            return c;
+        }
+
+        @SuppressWarnings("unchecked")
+        asys.runtime.OutcomeHandler<Long> takeHandler(int i) {
+            asys.runtime.OutcomeHandler<Long> h = (asys.runtime.OutcomeHandler<Long>) ringHandlers[i];
+            ringHandlers[i] = null;
+            return h;
+        }
+
         void runAll() {
             while (size > 0) {
-                int i = head;
-                Call<Long> c = (Call<Long>) ringCalls[i];
-                asys.runtime.OutcomeHandler<Long> h = (asys.runtime.OutcomeHandler<Long>) ringHandlers[i];
-                ringCalls[i] = null;
-                ringHandlers[i] = null;
-                head = (i + 1) % ringCalls.length;
-                size--;
+                int i = next();
+                Call<Long> c = takeCall(i);
+                asys.runtime.OutcomeHandler<Long> h = takeHandler(i);
                 Long v = null;
                 Throwable e = null;
                 try {
@@ -175,7 +193,6 @@ public class CallsBench {
         long quickCalls;
 
         @Override
-        @SuppressWarnings("unchecked")
         void runAll() {
             Carrier me = owner.get();
             if (me == null || me.thread != Thread.currentThread()) {   // the benchmark's thread carries the identity
@@ -185,13 +202,9 @@ public class CallsBench {
                 holding = true;
             }
             while (size > 0) {
-                int i = head;
-                Call<Long> c = (Call<Long>) ringCalls[i];
-                asys.runtime.OutcomeHandler<Long> h = (asys.runtime.OutcomeHandler<Long>) ringHandlers[i];
-                ringCalls[i] = null;
-                ringHandlers[i] = null;
-                head = (i + 1) % ringCalls.length;
-                size--;
+                int i = next();
+                Call<Long> c = takeCall(i);
+                asys.runtime.OutcomeHandler<Long> h = takeHandler(i);
                 // Submit: the kept spare reserved
                 if (inFlight >= limit || !holding) throw new IllegalStateException("designSteps: every call finds its kept spare");
                 Carrier s = held;
