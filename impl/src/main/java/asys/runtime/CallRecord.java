@@ -33,13 +33,14 @@ final class CallRecord<T> implements CallHandle<T> {
     }
 
     final Identity identity;
-    /** The call: set when made, or when the loop's record takes an execute-form call
-     *  ({@link #fill}); no other thread holds such a record then (it has no handle). */
+    /** The call: set when made; for the loop's record, see {@link #fill} (no other thread holds
+     *  such a record then: it has no handle). */
     long id;
     int flags;
     Call<T> call;            // exactly one of call, stageCall is non-null
     StageCall<T> stageCall;
-    /** Exactly one of handler (the handle forms'), outcomeHandler (the execute form's) is non-null. */
+    /** The handle forms' handler, never null for them; null for the execute form, whose
+     *  handler is outcomeHandler (or, while the loop's record carries the call, in its slot). */
     CompletionHandler<T> handler;
     OutcomeHandler<? super T> outcomeHandler;
 
@@ -77,15 +78,16 @@ final class CallRecord<T> implements CallHandle<T> {
 
     /**
      * Makes this free record the execute-form call {@code id}, as new (on its loop, which alone
-     * holds it: its last call was delivered at once, QUICK or EAGAIN, and had no handle). Plain
-     * writes: the call's steps publish what they decide as for any record.
+     * holds it: its last call was delivered at once, QUICK or EAGAIN, and had no handle). Its
+     * code and handler stay in the submission queue's slot ({@link SubmissionQueue#call},
+     * {@link SubmissionQueue#handler}); {@link #call} and {@link #outcomeHandler} are null until
+     * the record keeps them itself ({@link SubmissionQueue#unpin}). Plain writes, and none of a
+     * reference: the call's steps publish what they decide as for any record.
      */
-    void fill(long id, int flags, Call<T> call, OutcomeHandler<? super T> handler) {
+    void fill(long id, int flags) {
         busy = true;
         this.id = id;
         this.flags = flags;
-        this.call = call;
-        this.outcomeHandler = handler;
         OUTCOME.set(this, (byte) Outcome.PENDING.ordinal());
         eagainReason = null;
         error = null;
@@ -95,11 +97,12 @@ final class CallRecord<T> implements CallHandle<T> {
     }
 
     /** The execute-form call this record carried was delivered on its caller's stack: the record
-     *  is free for the loop's next one, and keeps nothing of this one's. */
+     *  is free for the loop's next one, and keeps nothing of this one's. (Its value was never
+     *  stored: the execute form's goes to its handler alone.) */
     void release() {
         call = null;
         outcomeHandler = null;
-        value = null;
+        error = null;
         busy = false;
     }
 

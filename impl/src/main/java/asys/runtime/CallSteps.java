@@ -105,7 +105,7 @@ final class CallSteps {
         CompletionStage<T> stage = null;
         me.inBody = true;
         try {
-            if (x.call != null) value = x.call.run();
+            if (x.stageCall == null) value = body(u, x).run();
             else stage = start(x.stageCall);
         } catch (Throwable t) {
             if (!(t instanceof WouldBlockError)) error = t;   // NONBLOCK's signal: handled below from me.wouldBlockSignalled
@@ -126,6 +126,13 @@ final class CallSteps {
         }
         workerFinish(u, me, x, stage, value, error);
         return false;
+    }
+
+    /** A call's code: its record's, or, for the loop's record, its slot's. */
+    @SuppressWarnings("unchecked")
+    private static <T> Call<T> body(Identity u, CallRecord<T> x) {
+        Call<T> c = x.call;
+        return c != null ? c : (Call<T>) u.submissions.call(x);
     }
 
     /** A state-machine call's start: its stage. */
@@ -301,7 +308,7 @@ final class CallSteps {
         }
         x.decide(Outcome.QUICK, null);
         u.countQuick();
-        boolean handle = x.outcomeHandler == null;
+        boolean handle = x.handler != null;
         x.finish(handle ? value : null, error);   // the execute form's value goes to its handler alone (no store)
         u.inFlight--;
         deliver(u, me, x, value);
@@ -418,8 +425,9 @@ final class CallSteps {
             } catch (Throwable t) {
                 deliverFailed(u, x, t);
             }
-            if (x.outcomeHandler != null) deliverOutcome(x, x.outcomeHandler, value);
-            else x.handler.onResult(x);
+            CompletionHandler<T> h = x.handler;
+            if (h == null) deliverOutcome(x, outcomeHandler(u, x), value);
+            else h.onResult(x);
         } catch (Throwable t) {
             handlerThrew(u, x, t);
         } finally {
@@ -440,6 +448,13 @@ final class CallSteps {
 
     private static void handlerThrew(Identity u, CallRecord<?> x, Throwable t) {
         u.runtime.reporter.uncaught("handler of call " + x.id + " on identity " + u.name() + " threw", t);
+    }
+
+    /** The execute form's handler: its record's, or, for the loop's record, its slot's. */
+    @SuppressWarnings("unchecked")
+    private static <T> OutcomeHandler<? super T> outcomeHandler(Identity u, CallRecord<T> x) {
+        OutcomeHandler<? super T> h = x.outcomeHandler;
+        return h != null ? h : (OutcomeHandler<? super T>) u.submissions.handler(x);
     }
 
     /** The execute form's handler: the outcome, value and error themselves (EAGAIN as a

@@ -27,7 +27,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     /** Tasks from any thread. */
     final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Calls submitted and not yet run; carrier only. */
-    private final SubmissionQueue submissions = new SubmissionQueue(identity());
+    final SubmissionQueue submissions = new SubmissionQueue(identity());
     /** Calls accepted at Submit and not yet done (QUICK, EAGAIN or reaped); carrier only. */
     int inFlight;
     /**
@@ -158,7 +158,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
         if (x != null) {
             step(CALL);
             if (!CallSteps.run(identity(), me, x)) return false;   // me finished x as a worker, the loop is elsewhere
-            if (x.reusable()) x.release();   // the loop's record, free for the next execute-form call
+            submissions.ran(x);   // the loop's record: free for the next execute-form call, or its call's own
             return true;
         }
         CallRecord<?> c = completions.reap(me);

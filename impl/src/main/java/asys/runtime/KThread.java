@@ -481,7 +481,8 @@ final class KThread implements Runnable {
         state(State.WORKER);
         x.decide(Outcome.IN_PROGRESS, null);
         u.completions.callWentAsync();
-        if (Fault.RECORD_REUSED_IN_FLIGHT && x.outcomeHandler != null) u.reuseInFlight(x);   // (Fault: while this worker runs it)
+        u.submissions.unpin();   // the loop's record keeps its call's code and handler: the next carrier takes their slot
+        if (Fault.RECORD_REUSED_IN_FLIGHT && x.handler == null) u.reuseInFlight(x);   // (Fault: while this worker runs it)
         u.transferOwner(this, s);
         s.state(State.RETURNING);
         s.assign(a);

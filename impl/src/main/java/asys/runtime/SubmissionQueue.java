@@ -10,14 +10,20 @@ package asys.runtime;
  * <li>{@code queued}: a call made for a handle or a future is its own {@link CallRecord}, queued
  *     here;
  * <li>a call submitted with {@link Identity#execute(int, Call, OutcomeHandler)} is its code,
- *     handler, flags and id, in four arrays beside it. {@link #poll} writes it into the loop's
- *     record ({@link #loopRecord}), one for all such calls, and the loop runs it there; once it
- *     was delivered on its caller's stack (QUICK or EAGAIN) the record is free for the next one
- *     ({@link CallRecord#release}). A call that blocked keeps the record (a worker and the
- *     completion queue hold it): the next such call gets a new one.
+ *     handler, flags and id, in four arrays beside it. {@link #poll} makes the loop's record
+ *     ({@link #loopRecord}), one for all such calls, that call, by its id and flags alone: its
+ *     code and handler stay in their slot, the one {@link #pinned}, which no call takes until
+ *     the loop is done with them ({@link #ran}). Once the call was delivered on its caller's
+ *     stack (QUICK or EAGAIN) the record is free for the next one. A call that blocked keeps the
+ *     record (a worker and the completion queue hold it), with its code and handler copied into
+ *     it first ({@link #unpin}, by HookFire before the handoff): the next such call gets a new
+ *     record.
  * </ul>
- * So a quick call of the execute form makes no object, and what it touches stays small: four
- * array entries, read in order, and one record, the same for every call.
+ * So a quick call of the execute form makes no object and stores no reference but the two its
+ * submitter puts in the queue, which the queue needs anyway: a reference stored into an object
+ * that has lived a while costs G1's write barrier, a StoreLoad fence when the object and the
+ * referent are in different regions, as the record and the call usually are. What it touches
+ * stays small: four array entries, read in order, and one record, the same for every call.
  */
 final class SubmissionQueue {
 
@@ -27,7 +33,8 @@ final class SubmissionQueue {
      *  execute-form call, in the arrays below). */
     private CallRecord<?>[] queued = new CallRecord<?>[16];
     /** Per slot, for an execute-form call: its code, its handler, its flags and its id. The
-     *  references are cleared as the call is taken, so that the queue keeps nothing of it. */
+     *  references are cleared once the loop is done with them ({@link #ran}, {@link #unpin}),
+     *  so that the queue keeps nothing of a call past its step. */
     private Call<?>[] calls = new Call<?>[16];
     private OutcomeHandler<?>[] handlers = new OutcomeHandler<?>[16];
     private int[] flags = new int[16];
@@ -40,6 +47,13 @@ final class SubmissionQueue {
      * it, and {@link #poll} makes another.
      */
     private CallRecord<?> loopRecord;
+    /**
+     * The slot whose code and handler the loop's record carries now, or -1 (the record is free,
+     * or carries its own: {@link #unpin}). While set, the loop's record is busy, the slot is the
+     * one just before {@link #head} (no other call is taken while the call runs: the loop runs
+     * one step at a time), and {@link #slot} does not hand it out.
+     */
+    private int pinned = -1;
 
     SubmissionQueue(Identity identity) { this.identity = identity; }
 
@@ -62,6 +76,7 @@ final class SubmissionQueue {
 
     /** Takes the slot after the last call's (the queue grown first when it is full). */
     private int slot() {
+        if (size == queued.length - 1 && pinned >= 0) unpin();   // the ring would take the pinned slot (a call queued from the body of one)
         if (size == queued.length) grow();
         int i = (head + size) & (queued.length - 1);
         size++;
@@ -76,6 +91,7 @@ final class SubmissionQueue {
 
     /** The ring made {@code m} slots long, its calls from index 0 on (m holds them all). */
     private void resize(int m) {
+        unpin();   // (the slot's index would not survive the move)
         int n = queued.length;
         CallRecord<?>[] q = new CallRecord<?>[m];
         Call<?>[] c = new Call<?>[m];
@@ -102,6 +118,8 @@ final class SubmissionQueue {
      *  is made the loop's record again, and free.) */
     void reuseInFlight(CallRecord<?> x) {
         loopRecord = x;
+        x.call = null;
+        x.outcomeHandler = null;
         x.busy = false;
     }
 
@@ -117,9 +135,8 @@ final class SubmissionQueue {
         resize(KEPT_SLOTS);
     }
 
-    /** Takes the oldest call's record (for an execute-form call, the loop's record, filled with
-     *  it); null when empty. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /** Takes the oldest call's record (for an execute-form call, the loop's record, made that
+     *  call: its code and handler stay in their slot, {@link #pinned}); null when empty. */
     CallRecord<?> poll() {
         if (size == 0) return null;
         int i = head;
@@ -130,11 +147,58 @@ final class SubmissionQueue {
             queued[i] = null;
             return x;
         }
-        CallRecord r = loopRecord;
+        CallRecord<?> r = loopRecord;
         if (r == null || r.busy) loopRecord = r = new CallRecord<>(identity);   // the first, or the last one's call is in flight
-        r.fill(ids[i], flags[i], calls[i], handlers[i]);
+        r.fill(ids[i], flags[i]);
+        pinned = i;
+        return r;
+    }
+
+    /** The code of the call the loop's record carries (in its pinned slot, or its own). */
+    Call<?> call(CallRecord<?> x) {
+        Call<?> c = x.call;
+        return c != null ? c : calls[pinned];
+    }
+
+    /** The handler of the execute-form call {@code x} (in its pinned slot, or its own). */
+    OutcomeHandler<?> handler(CallRecord<?> x) {
+        OutcomeHandler<?> h = x.outcomeHandler;
+        return h != null ? h : handlers[pinned];
+    }
+
+    /**
+     * The loop's record keeps its call's code and handler itself, and the slot they were in is
+     * free: before the call goes to a worker (HookFire, before the handoff: the next carrier
+     * polls and queues), and before the ring would take the slot. Plain writes; nothing fails.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void unpin() {
+        int i = pinned;
+        if (i < 0) return;
+        CallRecord r = loopRecord;
+        r.call = calls[i];
+        r.outcomeHandler = handlers[i];
         calls[i] = null;
         handlers[i] = null;
-        return r;
+        pinned = -1;
+    }
+
+    /**
+     * The loop's step ran {@code x}: the loop's record whose call was delivered on its caller's
+     * stack is free for the next execute-form call, its references cleared; one whose call is
+     * still in flight keeps its code and handler itself.
+     */
+    void ran(CallRecord<?> x) {
+        if (x.reusable()) {
+            int i = pinned;
+            if (i >= 0) {
+                calls[i] = null;
+                handlers[i] = null;
+                pinned = -1;
+            }
+            x.release();
+        } else if (x == loopRecord) {
+            unpin();
+        }
     }
 }

@@ -90,8 +90,12 @@
  * of the execute form allocates nothing either: it waits in its submission queue slot as its
  * code, handler, flags and id ({@code SubmissionQueue}), and runs in the loop's record, one for
  * all such calls, free again once the call it carried was delivered on its caller's stack; its
- * value goes to its handler without being stored. A call that blocks keeps the record (a worker
- * and the completion queue hold it), and the loop makes another. The steps of a call keep their
+ * code and handler stay in their slot while it runs, and its value goes to its handler without
+ * being stored, so that a quick call stores no reference but its submitter's two into the queue
+ * (G1's write barrier puts a StoreLoad fence on each reference stored into an old object from
+ * another region). A call that blocks keeps the record, its code and handler copied into it by
+ * HookFire before the handoff (a worker and the completion queue hold it), and the loop makes
+ * another. The steps of a call keep their
  * rare paths (trace events, failures, messages) in methods of their own, so that the JIT inlines
  * a quick call's steps whole into the loop.
  *

@@ -29,9 +29,9 @@ class FastPathInliningTest {
     private static final Map<Class<?>, List<String>> FAST_PATH = Map.of(
             Identity.class, List.of("execute", "checkSubmitter"),
             IdentityLoop.class, List.of("queue", "loopStep", "checkOwner", "refusesCalls"),
-            SubmissionQueue.class, List.of("add", "slot", "poll"),
-            CallSteps.class, List.of("run", "submit", "completeInline", "leaveCall", "keepSpare", "keep", "deliver",
-                    "deliverOutcome"),
+            SubmissionQueue.class, List.of("add", "slot", "poll", "call", "handler", "ran"),
+            CallSteps.class, List.of("run", "body", "submit", "completeInline", "leaveCall", "keepSpare", "keep", "deliver",
+                    "outcomeHandler", "deliverOutcome"),
             CallRecord.class, List.of("fill", "release", "reusable", "decide", "finish", "delivered", "outcome", "error"),
             KThread.class, List.of("resetThreadState", "state"),
             LoopStats.class, List.of("nextCallId", "step", "countQuick"),

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The submission queue: calls come out in the order they went in, whichever form each was
  * submitted in and however far the ring grew; the loop's record carries one execute-form call at a
- * time, and once its call blocked (it stays busy) the loop makes another.
+ * time, its code and handler left in their slot (no reference stored into the record) until the
+ * call blocks or the ring needs the slot, and once its call blocked (it stays busy) the loop makes
+ * another.
  */
 class SubmissionQueueTest {
 
@@ -31,7 +33,7 @@ class SubmissionQueueTest {
             for (int i = 0; i < n - 3; i++, expected++) {   // three left behind each round
                 CallRecord<?> x = q.poll();
                 assertEquals(expected, x.id, "call " + expected + " next");
-                if (x.busy) x.release();   // delivered at once: the loop's record is free again
+                if (x.busy) deliveredAtOnce(q, x);   // the loop's record is free again
             }
         }
         for (int i = 0; i < 3 * 5; i++, expected++) assertEquals(expected, q.poll().id);
@@ -49,7 +51,7 @@ class SubmissionQueueTest {
         for (int i = 1; i <= burst; i++) {
             CallRecord<?> x = q.poll();
             assertEquals(i, x.id);
-            x.release();
+            deliveredAtOnce(q, x);
         }
         q.trim();
         assertEquals(SubmissionQueue.KEPT_SLOTS, q.capacity(), "empty: back to the kept slots");
@@ -63,18 +65,19 @@ class SubmissionQueueTest {
         q.add(1, 0, CALL, HANDLER);
         CallRecord<?> first = q.poll();
         assertTrue(first.busy);
-        assertSame(CALL, first.call);
-        first.release();                       // QUICK, delivered: free
+        assertSame(CALL, q.call(first));
+        deliveredAtOnce(q, first);             // QUICK, delivered: free
         assertNull(first.call, "a free record keeps nothing of its last call");
         for (int i = 0; i < 40; i++) {         // round the ring and past it
             q.add(2 + i, 0, CALL, HANDLER);
             CallRecord<?> x = q.poll();
             assertSame(first, x, "the loop's record, free, carries the next call");
             assertEquals(2 + i, x.id);
-            x.release();
+            deliveredAtOnce(q, x);
         }
         q.add(42, 0, CALL, HANDLER);
-        CallRecord<?> inFlight = q.poll();     // not released: its call blocked
+        CallRecord<?> inFlight = q.poll();     // its call blocked: HookFire unpins, and the loop does not free it
+        q.unpin();
         q.add(43, CallFlags.NONBLOCK, CALL, HANDLER);
         CallRecord<?> next = q.poll();
         assertNotSame(inFlight, next, "a busy record is left to its call: the loop makes another");
@@ -82,8 +85,66 @@ class SubmissionQueueTest {
         assertTrue(next.nonblock());
         assertEquals(42, inFlight.id, "the call in flight keeps its record as it was");
         assertTrue(inFlight.busy);
-        next.release();
+        deliveredAtOnce(q, next);
         q.add(44, 0, CALL, HANDLER);
         assertSame(next, q.poll(), "and the new one is the loop's record from then on");
+    }
+
+    @Test
+    void theLoopsRecordLeavesItsCallsCodeAndHandlerInTheirSlotUntilItsCallGoesToAWorker() {
+        SubmissionQueue q = new SubmissionQueue(null);
+        Call<Object> a = () -> "a", b = () -> "b";
+        OutcomeHandler<Object> ha = (o, v, e) -> { }, hb = (o, v, e) -> { };
+        q.add(1, 0, a, ha);
+        q.add(2, 0, b, hb);
+        CallRecord<?> x = q.poll();
+        assertNull(x.call, "no reference stored into the record");
+        assertNull(x.outcomeHandler);
+        assertSame(a, q.call(x));
+        assertSame(ha, q.handler(x));
+        q.unpin();                             // HookFire, before the handoff
+        assertSame(a, x.call, "the record keeps them itself once its call goes to a worker");
+        assertSame(ha, x.outcomeHandler);
+        assertSame(a, q.call(x));
+        assertSame(ha, q.handler(x));
+        CallRecord<?> y = q.poll();
+        assertNotSame(x, y);
+        assertSame(b, q.call(y), "the next call's are its own slot's");
+        assertSame(hb, q.handler(y));
+        assertSame(a, q.call(x), "and the blocked call's are still its own");
+        assertSame(ha, q.handler(x));
+    }
+
+    @Test
+    void aCallThatWouldTakeThePinnedSlotLeavesTheRunningCallItsCodeAndHandler() {
+        SubmissionQueue q = new SubmissionQueue(null);
+        Call<Object> running = () -> "running";
+        OutcomeHandler<Object> handler = (o, v, e) -> { };
+        q.add(1, 0, running, handler);
+        CallRecord<?> x = q.poll();
+        int slots = q.capacity();
+        for (int i = 0; i < 3 * slots; i++) {   // fills the ring to the pinned slot, then grows it
+            q.add(2 + i, 0, CALL, HANDLER);
+            assertSame(running, q.call(x), "after " + (i + 1) + " calls queued behind it");
+            assertSame(handler, q.handler(x));
+        }
+        deliveredAtOnce(q, x);
+        assertNull(x.call, "released: nothing kept");
+        for (int i = 0; i < 3 * slots; i++) {
+            CallRecord<?> y = q.poll();
+            assertEquals(2 + i, y.id);
+            assertSame(CALL, q.call(y));
+            deliveredAtOnce(q, y);
+        }
+        assertTrue(q.isEmpty());
+    }
+
+    /** What the loop does with a QUICK execute-form call: decided, done, delivered, then ran. */
+    private static void deliveredAtOnce(SubmissionQueue q, CallRecord<?> x) {
+        x.decide(Outcome.QUICK, null);
+        x.finish(null, null);
+        x.delivered();
+        q.ran(x);
+        assertTrue(!x.busy, "the loop's record is free after a QUICK call");
     }
 }
