@@ -1,80 +1,52 @@
 package asys.bench;
 
-import asys.runtime.AsysRuntime;
-import asys.runtime.Call;
-import asys.runtime.Identity;
-import asys.runtime.Outcome;
-import asys.runtime.OutcomeHandler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.Callable;
 
 /**
- * The loop's own CPU per quick call of the execute form: the CPU time the loop's thread spent
- * (from {@link ThreadMXBean#getThreadCpuTime}) over the calls it ran, with the benchmark's thread
- * feeding it batches of 1,000 (a task each, as {@code CallsBench.asysExecute} does) and asleep
- * meanwhile. The figure leaves out what JMH's throughput counts and the loop does not spend (the
- * benchmark thread's wake-ups, the time the loop waits for work), so it moves far less from run
- * to run on a shared machine: the measure for a change to the fast path that is smaller than
- * JMH's noise. Compare two builds by running each, alternated, in one sitting. The loop allocates
- * nothing here, so without a collection its objects would stay young, and G1 skips its write
- * barrier for a store into a young object: the measured rounds come after a full collection, which
- * makes the loop's record, queue and the calls old, as they are in a server that has run a while
- * (and in JMH's runs, whose own allocations bring collections).
+ * The loop's own CPU per quick call: the CPU time the loop's thread spent (from
+ * {@link ThreadMXBean#getThreadCpuTime}) over the calls it ran, for two of {@link CallsBench}'s
+ * benchmarks driven as JMH drives them (the same state objects, the same benchmark methods, the
+ * same window of batches): asys's execute form ({@code asysExecute}) and the design's steps on a
+ * loop thread of their own ({@code designStepsOnLoop}), alternated round by round in one JVM.
+ * The figure leaves out what JMH's throughput counts and the loop does not spend (the benchmark
+ * thread's wake-ups, the time the loop waits for work), so it moves less from run to run on a
+ * shared machine: the measure for a change to the fast path smaller than JMH's noise, and the
+ * difference of the two rows (the median of the rounds' differences, each round's two rows run
+ * back to back) is asys's own cost per call over the design's.
  *
- * <p>Usage: {@code LoopCpuMain [SECONDS_PER_ROUND [ROUNDS]]} (defaults 2 and 7; the first two
- * rounds are warm-up). Ends with one line:
- * {@code loop-cpu: execute form, X ns of loop CPU per quick call (median of N rounds; min A, max B)}.
+ * <p>The loops allocate nothing per call, so without a collection their objects would stay young,
+ * and G1 skips its write barrier for a store into a young object: the measured rounds come after
+ * a full collection, which makes the loops' queues, records and calls old, as they are in a
+ * server that has run a while (and in JMH's runs, whose own allocations bring collections).
+ *
+ * <p>With {@code fresh}, the benchmark's thread makes each batch's calls anew just before it hands
+ * the batch over (their handlers the same objects), as a server makes a request's: the calls are
+ * young and the loops' queues and records old, so every reference a loop stores to a call into
+ * its own objects pays G1's barrier in full (a StoreLoad fence). Without it, the calls are made
+ * once, as in {@code CallsBench}, and the collection may put them and the loops' objects in the
+ * same region, where the barrier costs nothing.
+ *
+ * <p>Usage: {@code LoopCpuMain [SECONDS_PER_ROUND [ROUNDS [fresh]]]} (defaults 2 and 7; the first
+ * two rounds are warm-up). Ends with one line:
+ * {@code loop-cpu: asysExecute A ns, designStepsOnLoop D ns of loop CPU per quick call (medians of N rounds, calls made beforehand|per batch); asys's own O ns},
+ * or {@code loop-cpu: FAILED ...} and exit status 1.
  */
 public final class LoopCpuMain {
 
-    private static final int BATCH = Work.BATCH, DEPTH = 16, WARM_UP = 2;
+    private static final int WARM_UP = 2;
 
-    /** A quick call that is its own handler, made beforehand: the loop allocates nothing for it. */
-    private static final class Quick implements Call<Long>, OutcomeHandler<Long> {
-        private final Feeder feeder;
-        private final Long value;
-
-        Quick(Feeder feeder, long k) {
-            this.feeder = feeder;
-            this.value = Work.quick(k);
-        }
-
-        @Override
-        public Long run() { return value; }
-
-        @Override
-        public void onOutcome(Outcome outcome, Long v, Throwable error) {
-            if (outcome != Outcome.QUICK || v != value || error != null) feeder.wrong(outcome + " " + v + " " + error);
-            feeder.handled();
-        }
-    }
-
-    /** Keeps {@link #DEPTH} batches in flight; handlers count on the loop, one wake-up per batch. */
-    private static final class Feeder {
-        final AtomicInteger inFlight = new AtomicInteger();
-        final Thread waiter = Thread.currentThread();
-        long handledOnLoop;
-        volatile String wrong;
-
-        void handled() {
-            if (++handledOnLoop % BATCH == 0) {
-                inFlight.decrementAndGet();
-                LockSupport.unpark(waiter);
-            }
-        }
-
-        void wrong(String what) { if (wrong == null) wrong = what; }
-    }
+    /** One of the two benchmarks, its state set up as JMH sets it up. */
+    private record Contender(String name, Callable<Void> op, Callable<Void> drain, long loopThread, Callable<Void> close) { }
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-        if (!(seconds > 0) || rounds <= WARM_UP) {
-            System.err.println("usage: LoopCpuMain [SECONDS_PER_ROUND > 0 [ROUNDS > " + WARM_UP + "]]");
+        boolean fresh = args.length > 2 && args[2].equals("fresh");
+        if (!(seconds > 0) || rounds <= WARM_UP || args.length > 3 || (args.length == 3 && !fresh)) {
+            System.err.println("usage: LoopCpuMain [SECONDS_PER_ROUND > 0 [ROUNDS > " + WARM_UP + " [fresh]]]");
             System.exit(2);
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -83,45 +55,80 @@ public final class LoopCpuMain {
             System.exit(2);
         }
         mx.setThreadCpuTimeEnabled(true);
-        Feeder feeder = new Feeder();
-        Quick[][] calls = new Quick[DEPTH][BATCH];
-        for (Quick[] batch : calls) for (int i = 0; i < BATCH; i++) batch[i] = new Quick(feeder, i);
-        double[] perCall = new double[rounds - WARM_UP];
-        try (AsysRuntime rt = AsysRuntime.builder().lanes(1).build()) {
-            Identity loop = rt.newIdentity("loop-cpu");
-            long loopThread = loop.submit(() -> Thread.currentThread().getId()).get();
-            int next = 0;
+
+        CallsBench bench = new CallsBench();
+        bench.share = 0;
+        CallsBench.AsysPrepared a = new CallsBench.AsysPrepared();
+        a.hotSpare = "default";
+        a.setup();
+        a.prepare(bench);
+        CallsBench.DesignStepsOnLoop d = new CallsBench.DesignStepsOnLoop();
+        d.prepare(bench);
+        d.startLoop();
+        Contender[] contenders = {
+            new Contender("asysExecute", () -> {
+                        if (fresh) makeAnew(a.window, a.calls, "asysExecute");
+                        bench.asysExecute(a);
+                        return null;
+                    },
+                    () -> { a.window.drain("asysExecute"); return null; },
+                    a.loop.submit(() -> Thread.currentThread().getId()).get(),
+                    () -> { a.tearDown(); return null; }),
+            new Contender("designStepsOnLoop", () -> {
+                        if (fresh) makeAnew(d.window, d.calls, "designStepsOnLoop");
+                        bench.designStepsOnLoop(d);
+                        return null;
+                    },
+                    () -> { d.window.drain("designStepsOnLoop"); return null; },
+                    d.loop.submit(() -> Thread.currentThread().getId()).get(),
+                    () -> { d.stopLoop(); return null; }),
+        };
+
+        double[][] perCall = new double[contenders.length][rounds - WARM_UP];
+        try {
             for (int round = 0; round < rounds; round++) {
-                if (round == WARM_UP) System.gc();   // the loop's objects old, as in a server that has run a while (see above)
-                long t0 = System.nanoTime(), cpu0 = mx.getThreadCpuTime(loopThread), n = 0;
-                long end = t0 + (long) (seconds * 1e9);
-                while (System.nanoTime() < end) {
-                    if (feeder.inFlight.get() < DEPTH) {
-                        feeder.inFlight.incrementAndGet();
-                        Quick[] batch = calls[next];
-                        next = (next + 1) % DEPTH;
-                        loop.execute(() -> { for (Quick c : batch) loop.execute(c, c); });
-                        n += BATCH;
-                    } else {
-                        LockSupport.parkNanos(1_000_000);
+                if (round == WARM_UP) System.gc();   // the loops' objects old (see above)
+                StringBuilder line = new StringBuilder("round " + (round + 1) + (round < WARM_UP ? " (warm-up)" : "") + ":");
+                for (int c = 0; c < contenders.length; c++) {
+                    Contender k = contenders[c];
+                    long cpu0 = mx.getThreadCpuTime(k.loopThread()), n = 0;
+                    long end = System.nanoTime() + (long) (seconds * 1e9);
+                    while (System.nanoTime() < end) {
+                        k.op().call();
+                        n += Work.BATCH;
                     }
+                    k.drain().call();   // every call of the round ran (and its result was checked)
+                    long cpu1 = mx.getThreadCpuTime(k.loopThread());
+                    if (cpu0 < 0 || cpu1 < 0) throw new IllegalStateException(k.name() + ": the loop's thread is gone");
+                    double ns = (cpu1 - cpu0) / (double) n;
+                    line.append(String.format(" %s %.2f ns", k.name(), ns));
+                    if (round >= WARM_UP) perCall[c][round - WARM_UP] = ns;
                 }
-                while (feeder.inFlight.get() > 0) LockSupport.parkNanos(100_000);
-                long t1 = System.nanoTime(), cpu1 = mx.getThreadCpuTime(loopThread);
-                if (cpu0 < 0 || cpu1 < 0) throw new IllegalStateException("the loop's thread is gone");
-                double ns = (cpu1 - cpu0) / (double) n;
-                System.out.printf("round %d%s: %.1f M calls/s, %.2f ns of loop CPU per call%n",
-                        round + 1, round < WARM_UP ? " (warm-up)" : "", n * 1e3 / (t1 - t0), ns);
-                if (round >= WARM_UP) perCall[round - WARM_UP] = ns;
+                System.out.println(line.append(" of loop CPU per call"));
             }
-            rt.close(Duration.ofSeconds(10));
-        }
-        if (feeder.wrong != null) {
-            System.out.println("loop-cpu: FAILED, a call's outcome was wrong: " + feeder.wrong);
+        } catch (Exception e) {
+            System.out.println("loop-cpu: FAILED, " + e);
             System.exit(1);
+        } finally {
+            for (Contender k : contenders) k.close().call();
         }
-        Arrays.sort(perCall);
-        System.out.printf("loop-cpu: execute form, %.2f ns of loop CPU per quick call (median of %d rounds; min %.2f, max %.2f)%n",
-                perCall[perCall.length / 2], perCall.length, perCall[0], perCall[perCall.length - 1]);
+        double[] own = new double[rounds - WARM_UP];   // paired: the two rows of one round ran back to back
+        for (int r = 0; r < own.length; r++) own[r] = perCall[0][r] - perCall[1][r];
+        Arrays.sort(own);
+        double[] median = new double[contenders.length];
+        for (int c = 0; c < contenders.length; c++) {
+            Arrays.sort(perCall[c]);
+            median[c] = perCall[c][perCall[c].length / 2];
+        }
+        System.out.printf("loop-cpu: asysExecute %.2f ns, designStepsOnLoop %.2f ns of loop CPU per quick call (medians of %d rounds, calls made %s); asys's own %.2f ns%n",
+                median[0], median[1], rounds - WARM_UP, fresh ? "per batch" : "beforehand", own[own.length / 2]);
+    }
+
+    /** The next batch's calls made anew, once the loop is done with the batch's last ones. */
+    private static void makeAnew(Work.Window window, CallsBench.Prepared[][] calls, String who) throws Exception {
+        int p = window.position();
+        Work.Batch b = window.at(p);
+        if (b.armed) b.await(who);
+        for (int i = 0; i < Work.BATCH; i++) calls[p][i] = new CallsBench.Prepared(b, i, false);
     }
 }

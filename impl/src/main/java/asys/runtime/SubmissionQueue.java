@@ -10,9 +10,9 @@ package asys.runtime;
  * <li>{@code queued}: a call made for a handle or a future is its own {@link CallRecord}, queued
  *     here;
  * <li>a call submitted with {@link Identity#execute(int, Call, OutcomeHandler)} is its code,
- *     handler, flags and id, in four arrays beside it. {@link #poll} makes the loop's record
- *     ({@link #loopRecord}), one for all such calls, that call, by its id and flags alone: its
- *     code and handler stay in their slot, the one {@link #pinned}, which no call takes until
+ *     handler, flags and id, in four arrays beside it. {@link #poll} gives it to the loop's
+ *     record ({@link #loopRecord}), one for all such calls, by its id and flags alone: its code
+ *     and handler stay in their slot, the one {@link #pinned}, which no call takes until
  *     the loop is done with them ({@link #ran}). Once the call was delivered on its caller's
  *     stack (QUICK or EAGAIN) the record is free for the next one. A call that blocked keeps the
  *     record (a worker and the completion queue hold it), with its code and handler copied into
@@ -51,7 +51,8 @@ final class SubmissionQueue {
      * The slot whose code and handler the loop's record carries now, or -1 (the record is free,
      * or carries its own: {@link #unpin}). While set, the loop's record is busy, the slot is the
      * one just before {@link #head} (no other call is taken while the call runs: the loop runs
-     * one step at a time), and {@link #slot} does not hand it out.
+     * one step at a time), and {@link #slot} does not hand it out (the call's handler, which runs
+     * in the same step, may queue calls).
      */
     private int pinned = -1;
 
@@ -76,7 +77,7 @@ final class SubmissionQueue {
 
     /** Takes the slot after the last call's (the queue grown first when it is full). */
     private int slot() {
-        if (size == queued.length - 1 && pinned >= 0) unpin();   // the ring would take the pinned slot (a call queued from the body of one)
+        if (size == queued.length - 1 && pinned >= 0) unpin();   // the ring would take the pinned slot (calls queued by its call's handler)
         if (size == queued.length) grow();
         int i = (head + size) & (queued.length - 1);
         size++;

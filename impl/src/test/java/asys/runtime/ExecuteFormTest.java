@@ -155,6 +155,36 @@ class ExecuteFormTest {
     }
 
     @Test
+    void aHandlerThatQueuesMoreCallsThanTheQueueHoldsGetsEachItsOwnOutcomeInOrder() throws Exception {
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            int n = 3 * SubmissionQueue.KEPT_SLOTS;   // round the ring onto the running call's slot (pinned), and grow it
+            List<Seen> out = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Object> values = java.util.Collections.synchronizedList(new ArrayList<>());
+            onLoop(u, () -> u.execute(() -> "first", (o, v, e) -> {
+                out.add(new Seen(o, v, e, Identity.current()));
+                for (int i = 0; i < n; i++) {
+                    int k = i;
+                    u.execute(() -> k, (o2, v2, e2) -> {
+                        out.add(new Seen(o2, null, e2, Identity.current()));
+                        values.add(v2);
+                    });
+                }
+            }));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (out.size() < n + 1 && System.nanoTime() < deadline) Thread.sleep(1);
+            Thread.sleep(20);   // no second outcome arrives
+            assertEquals(n + 1, out.size(), "one outcome per call (uncaught: " + h.uncaught + ")");
+            assertEquals(new Seen(Outcome.QUICK, "first", null, u), out.get(0));
+            for (int i = 0; i < n; i++) {
+                assertEquals(new Seen(Outcome.QUICK, null, null, u), out.get(i + 1), "call " + i);
+                assertEquals(i, values.get(i), "call " + i + " ran its own code, in order");
+            }
+            assertTrue(h.uncaught.isEmpty(), h.uncaught.toString());
+        }
+    }
+
+    @Test
     void aQuickCallOfTheExecuteFormMakesNoObject() throws Exception {
         // No trace sink: a traced call formats its events, which allocates.
         try (AsysRuntime rt = AsysRuntime.builder().lanes(1).spareCapacity(2).build()) {

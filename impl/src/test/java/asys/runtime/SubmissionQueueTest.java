@@ -1,6 +1,7 @@
 package asys.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -145,6 +146,6 @@ class SubmissionQueueTest {
         x.finish(null, null);
         x.delivered();
         q.ran(x);
-        assertTrue(!x.busy, "the loop's record is free after a QUICK call");
+        assertFalse(x.busy, "the loop's record is free after a QUICK call");
     }
 }
