@@ -3,7 +3,6 @@ package asys.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 
 /**
  * The loop's own CPU per quick call: the CPU time the loop's thread spent (from
@@ -38,8 +37,24 @@ public final class LoopCpuMain {
 
     private static final int WARM_UP = 2;
 
-    /** One of the two benchmarks, its state set up as JMH sets it up. */
-    private record Contender(String name, Callable<Void> op, Callable<Void> drain, long loopThread, Callable<Void> close) { }
+    /** Code that may throw, as a benchmark method and a state's tear-down do. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** One of the two benchmarks, its state set up as JMH sets it up: its window of batches, the
+     *  calls of each batch, the benchmark method, the loop's thread and the tear-down. */
+    private record Contender(String name, Work.Window window, CallsBench.Prepared[][] calls, Step benchmark,
+                             long loopThread, Step close) {
+        /** One operation: a batch handed to the loop (its calls made anew first, with {@code fresh}). */
+        void op(boolean fresh) throws Exception {
+            if (fresh) makeAnew(window, calls, name);
+            benchmark.run();
+        }
+
+        /** Every call handed over so far has run, and its result was checked. */
+        void drain() throws Exception { window.drain(name); }
+    }
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
@@ -66,22 +81,10 @@ public final class LoopCpuMain {
         d.prepare(bench);
         d.startLoop();
         Contender[] contenders = {
-            new Contender("asysExecute", () -> {
-                        if (fresh) makeAnew(a.window, a.calls, "asysExecute");
-                        bench.asysExecute(a);
-                        return null;
-                    },
-                    () -> { a.window.drain("asysExecute"); return null; },
-                    a.loop.submit(() -> Thread.currentThread().getId()).get(),
-                    () -> { a.tearDown(); return null; }),
-            new Contender("designStepsOnLoop", () -> {
-                        if (fresh) makeAnew(d.window, d.calls, "designStepsOnLoop");
-                        bench.designStepsOnLoop(d);
-                        return null;
-                    },
-                    () -> { d.window.drain("designStepsOnLoop"); return null; },
-                    d.loop.submit(() -> Thread.currentThread().getId()).get(),
-                    () -> { d.stopLoop(); return null; }),
+            new Contender("asysExecute", a.window, a.calls, () -> bench.asysExecute(a),
+                    a.loop.submit(() -> Thread.currentThread().getId()).get(), a::tearDown),
+            new Contender("designStepsOnLoop", d.window, d.calls, () -> bench.designStepsOnLoop(d),
+                    d.loop.submit(() -> Thread.currentThread().getId()).get(), d::stopLoop),
         };
 
         double[][] perCall = new double[contenders.length][rounds - WARM_UP];
@@ -94,10 +97,10 @@ public final class LoopCpuMain {
                     long cpu0 = mx.getThreadCpuTime(k.loopThread()), n = 0;
                     long end = System.nanoTime() + (long) (seconds * 1e9);
                     while (System.nanoTime() < end) {
-                        k.op().call();
+                        k.op(fresh);
                         n += Work.BATCH;
                     }
-                    k.drain().call();   // every call of the round ran (and its result was checked)
+                    k.drain();   // every call of the round ran (and its result was checked)
                     long cpu1 = mx.getThreadCpuTime(k.loopThread());
                     if (cpu0 < 0 || cpu1 < 0) throw new IllegalStateException(k.name() + ": the loop's thread is gone");
                     double ns = (cpu1 - cpu0) / (double) n;
@@ -110,7 +113,7 @@ public final class LoopCpuMain {
             System.out.println("loop-cpu: FAILED, " + e);
             System.exit(1);
         } finally {
-            for (Contender k : contenders) k.close().call();
+            for (Contender k : contenders) k.close().run();
         }
         double[] own = new double[rounds - WARM_UP];   // paired: the two rows of one round ran back to back
         for (int r = 0; r < own.length; r++) own[r] = perCall[0][r] - perCall[1][r];

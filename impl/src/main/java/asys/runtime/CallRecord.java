@@ -98,10 +98,9 @@ final class CallRecord<T> implements CallHandle<T> {
 
     /** The execute-form call this record carried was delivered on its caller's stack: the record
      *  is free for the loop's next one, and keeps nothing of this one's. (Its value was never
-     *  stored: the execute form's goes to its handler alone.) */
+     *  stored: the execute form's goes to its handler alone; its code and handler are cleared
+     *  where they are, by {@link SubmissionQueue#ran}.) */
     void release() {
-        call = null;
-        outcomeHandler = null;
         error = null;
         busy = false;
     }

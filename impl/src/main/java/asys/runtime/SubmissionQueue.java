@@ -192,10 +192,13 @@ final class SubmissionQueue {
     void ran(CallRecord<?> x) {
         if (x.reusable()) {
             int i = pinned;
-            if (i >= 0) {
+            if (i >= 0) {          // its code and handler in their slot (the record holds neither)
                 calls[i] = null;
                 handlers[i] = null;
                 pinned = -1;
+            } else {               // or in the record, unpinned while the call ran
+                x.call = null;
+                x.outcomeHandler = null;
             }
             x.release();
         } else if (x == loopRecord) {
