@@ -136,7 +136,7 @@ public final class AsysRuntime implements AutoCloseable {
         identities.add(u);
         if (closing()) u.close();   // close() began after the check above and may not have seen u in the list
         u.claim(k);
-        k.assign(new KThread.Assignment(u, null));
+        k.assign(new KThread.Assignment(u));
         return u;
     }
 

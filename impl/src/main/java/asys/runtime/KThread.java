@@ -29,17 +29,23 @@ import java.util.concurrent.locks.LockSupport;
  * {@code current}: the hook needs no synchronisation. A parked thread (POOLED, RESERVED or HELD) waits
  * for an {@link Assignment}, written by the thread that hands it work (a volatile write, then
  * unpark), which is the happens-before edge that hands an identity from one thread to another.
+ * A HookFire's assignment is {@link Assignment#HANDOFF}, its identity and call in the spare's own
+ * fields ({@link #handOff}).
  */
 final class KThread implements Runnable {
 
     /** The spec's thread states (Unallocated is "no KThread object", EXITED after it ran). */
     enum State { POOLED, RESERVED, HELD, USER, IN_CALL, RETURNING, WORKER, AWAITING, EXITED }
 
-    /** Work handed to a parked thread: carry {@code identity}; {@code call} is the IN_PROGRESS call it returns for. */
-    record Assignment(Identity identity, CallRecord<?> call) {
-        static final Assignment EXIT = new Assignment(null, null);
+    /** Work handed to a parked thread: carry {@code identity}, from its loop's start; or one of
+     *  the assignments below, which name no identity. */
+    record Assignment(Identity identity) {
+        static final Assignment EXIT = new Assignment(null);
         /** Not work: the hot spare's wake-up (see {@link #warm}); the thread spins for its work. */
-        static final Assignment SPIN = new Assignment(null, null);
+        static final Assignment SPIN = new Assignment(null);
+        /** HookFire's: carry {@link #handedIdentity} on, returning IN_PROGRESS for
+         *  {@link #handedCall} (see {@link #handOff}). */
+        static final Assignment HANDOFF = new Assignment(null);
     }
 
     private static final ThreadLocal<KThread> CURRENT = new ThreadLocal<>();
@@ -62,6 +68,12 @@ final class KThread implements Runnable {
 
     void state(State s) { state = (byte) s.ordinal(); }
     private volatile Assignment assignment;
+    /** The identity and the call a HookFire hands this spare ({@link Assignment#HANDOFF}): its
+     *  own fields, beside {@link #assignment}, written before it and read after it, so that the
+     *  spare reads its work from the cache line it spins on and no object of the blocked
+     *  thread's (a cache line that core wrote last) lies on the handoff's path. Cleared once read. */
+    Identity handedIdentity;
+    CallRecord<?> handedCall;
     /** This thread is about to park or parked in {@link #awaitAssignment}: an assigner must unpark
      *  it. Cleared by whichever takes it first (a getAndSet), so that only a parking thread is
      *  unparked: a thread handed work while it spins keeps no permit, which would make the call's
@@ -168,24 +180,7 @@ final class KThread implements Runnable {
         contextLoader = Thread.currentThread().getContextClassLoader();
         if (jdkHook != null) AutomaticHook.HOOKS.set(jdkHook);
         try {
-            while (true) {
-                Assignment a = awaitAssignment();
-                if (a == Assignment.EXIT) return;
-                if (a.call() != null) returnToUser(a);
-                state(State.USER);
-                carrying = a.identity();
-                a.identity().runLoop(this);
-                carrying = null;
-                // Either this thread finished its call as a worker, and WorkerFinish already put it
-                // back in its pool or decided it exits; or the loop it carried ended, and
-                // IdentityEnd did the same.
-                if (parkedAtFinish) {
-                    parkedAtFinish = false;
-                    continue;
-                }
-                if (retired()) return;
-                if (!runtime.threads.parkOrRetire(this)) return;   // the loop ended by a failure: pooled now
-            }
+            while (carryNext()) { }
         } catch (Throwable t) {
             runtime.reporter.uncaught("runtime thread " + id + " failed", t);
         } finally {
@@ -194,14 +189,47 @@ final class KThread implements Runnable {
         }
     }
 
+    /**
+     * Waits for the next piece of work and carries it out: false when this thread is done (told
+     * to exit, or it could not go back to its pool). A method of its own, called once per piece
+     * of work, so that the JIT compiles it early: {@link #run}'s loop goes round once per piece of
+     * work, too seldom for the JIT to compile it, and a handoff would otherwise go through the
+     * interpreter between the spare's seeing its assignment and its loop's first step.
+     */
+    private boolean carryNext() {
+        Assignment a = awaitAssignment();
+        if (a == Assignment.EXIT) return false;
+        Identity u = a.identity();
+        if (a == Assignment.HANDOFF) {
+            u = handedIdentity;
+            CallRecord<?> x = handedCall;
+            handedIdentity = null;   // (nothing of a finished loop or call stays reachable from a pooled thread)
+            handedCall = null;
+            returnToUser(u, x);
+        }
+        state(State.USER);
+        carrying = u;
+        u.runLoop(this);
+        carrying = null;
+        // Either this thread finished its call as a worker, and WorkerFinish already put it
+        // back in its pool or decided it exits; or the loop it carried ended, and
+        // IdentityEnd did the same.
+        if (parkedAtFinish) {
+            parkedAtFinish = false;
+            return true;
+        }
+        if (retired()) return false;
+        return runtime.threads.parkOrRetire(this);   // the loop ended by a failure: pooled now
+    }
+
     /** ReturnToUser: the spare that took over at HookFire reaches user space with IN_PROGRESS.
      *  Its event failing is reported and the step completes: the thread carries the identity on. */
-    private void returnToUser(Assignment a) {
+    private void returnToUser(Identity u, CallRecord<?> x) {
         try {
             Inject.at(Inject.Point.ReturnToUser);
-            if (runtime.tracer != null) runtime.tracer.emit(TraceAction.ReturnToUser, id, a.identity().id, a.call().id);
+            if (runtime.tracer != null) runtime.tracer.emit(TraceAction.ReturnToUser, id, u.id, x.id);
         } catch (Throwable t) {
-            runtime.reporter.stepFailed("ReturnToUser", "thread " + id + " carries identity " + a.identity().id + " on", t);
+            runtime.reporter.stepFailed("ReturnToUser", "thread " + id + " carries identity " + u.id + " on", t);
         }
     }
 
@@ -320,10 +348,21 @@ final class KThread implements Runnable {
 
     /** Hands work to this parked thread (from another thread). The write comes before the unpark:
      *  the other order can wake the thread before there is work, and it parks again for good.
-     *  A thread still spinning is not unparked (see {@link #parking}). Nothing here allocates. */
+     *  A thread still spinning is not unparked (see {@link #parking}), and its flag is read before
+     *  it is taken: a spinning spare reads its assignment from this object's cache line, which
+     *  a write after the assignment would take from it again. Nothing here allocates. */
     void assign(Assignment a) {
         assignment = a;
-        if ((boolean) PARKING.getAndSet(this, false)) LockSupport.unpark(thread);
+        if (parking && (boolean) PARKING.getAndSet(this, false)) LockSupport.unpark(thread);
+    }
+
+    /** HookFire's assignment to this spare: carry {@code u} on, returning IN_PROGRESS for
+     *  {@code x}. Plain writes into this thread's own fields, published by the assignment's
+     *  volatile write; nothing allocates. */
+    void handOff(Identity u, CallRecord<?> x) {
+        handedIdentity = u;
+        handedCall = x;
+        assign(Assignment.HANDOFF);
     }
 
 
@@ -446,11 +485,10 @@ final class KThread implements Runnable {
         Identity u = carrying;
         CallRecord<?> x = current;
         // Everything that can fail comes first, and a failure here leaves everything as it was:
-        // the assignment allocated, the stack the handoff needs reserved, the event written.
-        Assignment a = new Assignment(u, x);
+        // the stack the handoff needs reserved, the event written.
         reserveStack();
         int spareId = spare.id;
-        Tracer.step(runtime.tracer, KThread::hookFire, this, a, via(site), siteName(site));
+        Tracer.step(runtime.tracer, KThread::hookFire, this, x, via(site), siteName(site));
         u.lane.handedOver();   // the lane may be hot: its next spares spin (see hot()); after the handoff, not in its way
         JfrEvents.hookFire(id, spareId, u.id, x.id, siteName(site));
         blockedCall = JfrEvents.blockedCallBegins(id, u.id, x.id, siteName(site));
@@ -461,18 +499,18 @@ final class KThread implements Runnable {
 
     /** HookFire's step: its point and its event (which may fail: nothing has changed yet), then
      *  the handoff. */
-    private static Void hookFire(KThread me, Assignment a, String via, String site, Tracer tr) {
+    private static Void hookFire(KThread me, CallRecord<?> x, String via, String site, Tracer tr) {
         Inject.at(Inject.Point.HookFire);
         if (tr != null) {
-            tr.emit(TraceAction.HookFire, me.id, me.spare.id, a.identity().id, a.call().id, Fault.HOOK_KEPT_AT_FIRE, via, site);
+            tr.emit(TraceAction.HookFire, me.id, me.spare.id, me.carrying.id, x.id, Fault.HOOK_KEPT_AT_FIRE, via, site);
         }
-        me.handOver(me.spare, a.identity(), a.call(), a);
+        me.handOver(me.spare, me.carrying, x);
         return null;
     }
 
     /** HookFire past its point of no return: plain writes, a CAS and an unpark; nothing allocates,
      *  calls user code, or needs more stack than {@link #reserveStack} made sure of. */
-    private void handOver(KThread s, Identity u, CallRecord<?> x, Assignment a) {
+    private void handOver(KThread s, Identity u, CallRecord<?> x) {
         if (!Fault.HOOK_KEPT_AT_FIRE) {   // the hook is cleared before anything else
             hookSet = false;
             spare = null;
@@ -485,7 +523,7 @@ final class KThread implements Runnable {
         if (Fault.RECORD_REUSED_IN_FLIGHT && x.handler == null) u.reuseInFlight(x);   // (Fault: while this worker runs it)
         u.transferOwner(this, s);
         s.state(State.RETURNING);
-        s.assign(a);
+        s.handOff(u, x);
     }
 
     /** Frames {@link #reserveStack} touches below the hook fire's own. Not final for one reason:

@@ -64,7 +64,8 @@
  *
  * <p><b>Happens-before edges.</b> A task given to {@code execute} happens before it runs (a
  * concurrent queue). At HookFire the blocked thread's writes happen before the spare's first
- * step as the identity's carrier: the assignment is a volatile write that the parked spare reads,
+ * step as the identity's carrier: the assignment is a volatile write that the parked spare reads
+ * (the identity and the call it hands over are plain writes into the spare's fields before it),
  * then the owner's CAS. A thread given back to its pool happens before the step that takes it
  * (the slot's CAS). A post happens before the Reap that takes it (the completion lock). A call's
  * outcome and result are published by release stores that any thread's read of its handle

@@ -49,10 +49,11 @@ class HookHandoffLincheckTest {
             List<Object> seen = Collections.synchronizedList(new ArrayList<>());
             Thread spareThread = new Thread(() -> {
                 KThread.Assignment a = spare.awaitAssignment();
-                seen.add(a.identity());
-                seen.add(a.call());
+                seen.add(a);
+                seen.add(spare.handedIdentity);
+                seen.add(spare.handedCall);
                 seen.add(u.isCarrier(Thread.currentThread()));
-                seen.add(a.call().outcome());
+                seen.add(spare.handedCall.outcome());
             });
             Thread callerThread = new Thread(() -> {
                 caller.spare = spare;        // Submit: the hook is set, the spare reserved
@@ -68,7 +69,7 @@ class HookHandoffLincheckTest {
             callerThread.start();
             join(callerThread);
             join(spareThread);
-            assertEquals(List.of(u, x, true, Outcome.IN_PROGRESS), seen);
+            assertEquals(List.of(KThread.Assignment.HANDOFF, u, x, true, Outcome.IN_PROGRESS), seen);
             assertSame(spare, u.carrier());
             assertEquals(false, caller.hookSet, "the hook is clear");
             assertEquals(KThread.State.WORKER, caller.state());
@@ -122,21 +123,22 @@ class HookHandoffLincheckTest {
             Identity u = sc.u;
             CallRecord<Integer> x = sc.x;
             KThread spare = sc.spare;
-            KThread.Assignment work = new KThread.Assignment(u, x);
             List<Object> seen = Collections.synchronizedList(new ArrayList<>());
             Thread spareThread = new Thread(() -> {
                 seen.add(spare.awaitAssignment());
+                seen.add(spare.handedIdentity);
+                seen.add(spare.handedCall);
             });
             Thread callerThread = new Thread(() -> {
                 spareThread.start();
                 spare.warm();          // Submit on a hot lane
-                spare.assign(work);    // HookFire
+                spare.handOff(u, x);   // HookFire
             });
             spare.thread = spareThread;
             callerThread.start();
             join(callerThread);
             join(spareThread);
-            assertEquals(List.of(work), seen, "the spare took its work, not the wake-up");
+            assertEquals(List.of(KThread.Assignment.HANDOFF, u, x), seen, "the spare took its work, not the wake-up");
         });
     }
 
@@ -156,7 +158,7 @@ class HookHandoffLincheckTest {
                 u.claim(caller);
                 spareThread.start();
                 x.decide(Outcome.IN_PROGRESS, null);
-                spare.assign(new KThread.Assignment(u, x));   // woken first...
+                spare.handOff(u, x);                          // woken first...
                 u.transferOwner(caller, spare);               // ...handed the identity after
             });
             spare.thread = spareThread;
