@@ -7,6 +7,7 @@ import asys.runtime.Identity;
 import asys.runtime.Outcome;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -151,6 +152,186 @@ public class HandoffBench {
         });
         l.batch.await("asysHandoff");
         h.add(l.handoff);
+    }
+
+    /**
+     * The design's handoff as plain fields, the floor of a handoff to a spinning spare that keeps
+     * the design's own steps: two threads take turns carrying one identity. The carrier runs a
+     * call that queues a probe task and blocks; its HookFire clears the hook, hands the identity
+     * over (the owner's compare-and-set) and writes the spare's assignment (the identity and the
+     * call in the spare's own fields, then a volatile flag); the spare, spinning on that flag
+     * (and yielding between spins, as asys's hot spare does, so that three threads share two
+     * cores), reads its work, checks the owner, and takes its loop's first step as
+     * asys's does: its submission queue (a ring), its completion queue (a field) and its task
+     * queue (a {@code ConcurrentLinkedQueue}, as asys's), where the probe is. The old carrier
+     * then spins as the next spare; the new one, once idle, parks until the next call's task
+     * arrives. What asys does beyond this (its stack probe, its trace and JFR checks, its
+     * counters) is its own cost.
+     */
+    @State(Scope.Benchmark)
+    public static class DesignHandoff {
+        static final int NONE = 0, HANDOFF = 1, EXIT = 2;
+        static final byte USER = 1, WORKER = 2, RETURNING = 3;
+
+        /** A thread of the design: its state, its hook, and its assignment in its own fields. */
+        static final class Carrier {
+            Thread thread;
+            byte state;
+            boolean hookSet;
+            Carrier spare;
+            volatile int work;
+            Identity0 handedIdentity;
+            Object handedCall;
+            /** Set by the call's HookFire: the loop's step returns, and this thread is a spare again. */
+            boolean handedOver;
+        }
+
+        /** The identity: its owner and its three queues, each an object of its own as in asys. */
+        static final class Identity0 {
+            volatile Carrier owner;
+            final Ring submissions = new Ring();
+            final Completions completions = new Completions();
+            final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+            volatile boolean sleeping;
+        }
+
+        static final class Ring {
+            final Object[] slots = new Object[16];
+            int head, tail;
+        }
+
+        static final class Completions {
+            volatile Object head;
+        }
+
+        final Carrier a = new Carrier(), b = new Carrier();
+        final Identity0 u = new Identity0();
+        final Object call = new Object();
+        volatile boolean running = true;
+        volatile Thread waiter;
+        volatile boolean done;
+        volatile long blockedAt, handoff;
+        volatile int wrong;
+
+        final Runnable probe = () -> {
+            handoff = System.nanoTime() - blockedAt;
+            if (u.owner.thread != Thread.currentThread()) wrong++;   // run by the identity's carrier, or the run fails
+            done = true;
+            LockSupport.unpark(waiter);
+        };
+
+        /** The call's task: queues the probe, then the call blocks at once: HookFire. */
+        final Runnable callTask = () -> {
+            Carrier me = u.owner;
+            u.tasks.offer(probe);
+            me.hookSet = true;   // Submit: the hook set, the spare reserved
+            me.spare = me == a ? b : a;
+            blockedAt = System.nanoTime();
+            hookFire(me, u, call);
+        };
+
+        static void hookFire(Carrier me, Identity0 u, Object x) {
+            Carrier s = me.spare;
+            me.hookSet = false;
+            me.state = WORKER;
+            if (!U_OWNER.compareAndSet(u, me, s)) throw new IllegalStateException("owner");
+            s.state = RETURNING;
+            s.handedIdentity = u;
+            s.handedCall = x;
+            s.work = HANDOFF;
+            me.handedOver = true;
+        }
+
+        private static final java.lang.invoke.VarHandle U_OWNER;
+        static {
+            try {
+                U_OWNER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Identity0.class, "owner", Carrier.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @Setup
+        public void setup() {
+            a.thread = new Thread(() -> run(a), "design-a");
+            b.thread = new Thread(() -> run(b), "design-b");
+            u.owner = a;
+            a.work = HANDOFF;   // a carries the identity first
+            a.handedIdentity = u;
+            a.handedCall = call;
+            for (Carrier c : new Carrier[] {a, b}) {
+                c.thread.setDaemon(true);
+                c.thread.start();
+            }
+        }
+
+        /** A thread's life: spin for an assignment, carry the identity until it hands it over. */
+        void run(Carrier me) {
+            while (true) {
+                int w;
+                while ((w = me.work) == NONE) {   // spins as asys's hot spare does: 128 spins, then a yield
+                    if (!running) return;
+                    for (int i = 0; i < 128 && (w = me.work) == NONE; i++) Thread.onSpinWait();
+                    if (w == NONE) Thread.yield();
+                }
+                if (w == EXIT) return;
+                me.work = NONE;
+                Identity0 id = me.handedIdentity;
+                me.handedIdentity = null;
+                me.handedCall = null;
+                me.state = USER;
+                if (!carry(me, id)) return;
+            }
+        }
+
+        /** The loop's steps on {@code me}: false when the benchmark ends. */
+        boolean carry(Carrier me, Identity0 id) {
+            if (id.owner != me) throw new IllegalStateException("not the owner");
+            while (running) {
+                Ring q = id.submissions;
+                if (q.head != q.tail) throw new IllegalStateException("no calls are queued");
+                if (id.completions.head != null) throw new IllegalStateException("no completions are posted");
+                Runnable t = id.tasks.poll();
+                if (t != null) {
+                    t.run();
+                    if (me.handedOver) {
+                        me.handedOver = false;
+                        return true;
+                    }
+                    continue;
+                }
+                id.sleeping = true;   // idle: sleep until a task arrives
+                if (id.tasks.isEmpty() && running) LockSupport.park(this);
+                id.sleeping = false;
+            }
+            return false;
+        }
+
+        @TearDown
+        public void tearDown() throws InterruptedException {
+            running = false;
+            for (Carrier c : new Carrier[] {a, b}) {
+                c.work = EXIT;
+                LockSupport.unpark(c.thread);
+                c.thread.join(10_000);
+            }
+            if (wrong != 0) throw new IllegalStateException(wrong + " probes ran on a thread that did not carry the identity");
+        }
+    }
+
+    /** One handoff of the design's own steps as plain fields (see {@link DesignHandoff}). */
+    @Benchmark
+    public void designHandoff(DesignHandoff d, Handoffs h) throws Exception {
+        d.waiter = Thread.currentThread();
+        d.done = false;
+        d.u.tasks.offer(d.callTask);
+        if (d.u.sleeping) LockSupport.unpark(d.u.owner.thread);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!d.done) {
+            LockSupport.parkNanos(d, TimeUnit.MILLISECONDS.toNanos(10));
+            if (System.nanoTime() > deadline) throw new java.util.concurrent.TimeoutException("designHandoff: no handoff after 60 s");
+        }
+        h.add(d.handoff);
     }
 
     /** Two platform threads handing a turn back and forth with park/unpark. */
