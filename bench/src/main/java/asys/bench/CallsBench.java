@@ -301,6 +301,10 @@ public class CallsBench {
         /** The hot spare: the runtime's default for this machine, or on (2 ms) or off. */
         @Param({"default"})
         public String hotSpare;
+        /** How long an idle spare spins before it parks: the runtime's default for this machine,
+         *  or a number of microseconds. */
+        @Param({"default"})
+        public String spin;
         final Work.Window window = new Work.Window();
         AsysRuntime rt;
         Identity loop;
@@ -312,6 +316,7 @@ public class CallsBench {
             if (hotSpare.equals("on")) b.hotSpare(Duration.ofMillis(2));
             else if (hotSpare.equals("off")) b.hotSpare(Duration.ZERO);
             else if (!hotSpare.equals("default")) throw new IllegalArgumentException("hotSpare: default, on or off, not " + hotSpare);
+            if (!spin.equals("default")) b.spinBeforePark(Duration.ofNanos(1000L * Long.parseLong(spin)));
             if (traced) b.traceSink(line -> traceLines++);   // called under the tracer's monitor
             rt = b.build();
             loop = rt.newIdentity("bench");

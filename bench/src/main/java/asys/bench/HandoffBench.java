@@ -39,7 +39,8 @@ public class HandoffBench {
     @State(Scope.Benchmark)
     public static class Loop {
         /** The spare the hook finds: {@code parked} (no spin at all: like the ping-pong partner);
-         *  {@code spinning} (an idle spare spins 20 µs, the runtime's default, and no hot spare);
+         *  {@code spinning} (an idle spare spins 20 µs, the runtime's default with 4 cores or more,
+         *  and no hot spare);
          *  {@code hot} (the hot spare on: the spare of a lane that handed over within the last
          *  2 ms spins, see {@link asys.runtime.RuntimeBuilder#hotSpare}). */
         @Param({"parked", "spinning", "hot"})
@@ -60,7 +61,7 @@ public class HandoffBench {
             var b = AsysRuntime.builder().lanes(1).spareCapacity(2);
             switch (spare) {
                 case "parked" -> b.spinBeforePark(Duration.ZERO).hotSpare(Duration.ZERO);
-                case "spinning" -> b.hotSpare(Duration.ZERO);
+                case "spinning" -> b.spinBeforePark(Duration.ofNanos(20_000)).hotSpare(Duration.ZERO);
                 case "hot" -> b.hotSpare(Duration.ofMillis(2));
                 default -> throw new IllegalArgumentException("spare: parked, spinning or hot, not " + spare);
             }

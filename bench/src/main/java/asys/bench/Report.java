@@ -242,7 +242,7 @@ final class Report {
                 .append("|---|---|---|---|---|---|\n");
         DefaultCategoryDataset d = new DefaultCategoryDataset();
         String[][] spares = {{"parked", "parked (`spinBeforePark` 0, no hot spare), like the ping-pong partner"},
-                {"spinning", "back in its pool moments ago, still spinning (default `spinBeforePark` 20 µs, no hot spare)"},
+                {"spinning", "back in its pool moments ago, still spinning (`spinBeforePark` 20 µs, the default with 4 cores or more; no hot spare)"},
                 {"hot", "hot (`hotSpare` 2 ms: the lane hands over often, its next spare spins and yields)"}};
         double hotP50 = Double.NaN, hotMean = Double.NaN;
         for (String[] sp : spares) {

@@ -20,7 +20,9 @@ public final class RuntimeBuilder {
     boolean preallocate = true;
     int threadLimit = 256;
     int inFlightLimit = 1024;
-    long spinNanos = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(20);
+    /** How long an idle thread spins before it parks: 20 us with 4 cores or more; none with fewer
+     *  (see {@link #spinBeforePark}). */
+    long spinNanos = Runtime.getRuntime().availableProcessors() >= 4 ? java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(20) : 0;
     /** The hot spare's window: 2 ms with 4 cores or more; none with fewer (see {@link #hotSpare}). */
     long hotSpareNanos = Runtime.getRuntime().availableProcessors() >= 4 ? java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2) : 0;
     Duration threadStartTimeout = Duration.ofSeconds(10);
@@ -129,8 +131,9 @@ public final class RuntimeBuilder {
     /** How long a thread that has just become idle (back in its pool) spins for work before it
      *  parks; a hook that finds it still spinning hands over in well under a microsecond,
      *  one that finds it parked waits for the operating system to wake it. Zero: never spin.
-     *  Default 20 us (longer spins cost the loops' own cores more than they saved on 2 cores:
-     *  see docs/benchmarks.md).
+     *  Default: 20 us on a machine with 4 cores or more; zero with fewer, where each worker's
+     *  spin after its call takes the core that the loop and the other workers need (on 2 cores
+     *  the mixed load ran a third to a half faster without it: see docs/benchmarks.md).
      *
      * @param d the duration
      * @return this builder

@@ -99,6 +99,16 @@ class RuntimeSurfaceTest {
         }
     }
 
+    /** Spinning (an idle spare's, the hot spare's) is on by default only where a spinning thread
+     *  does not take the core the loop and the workers need: with 4 cores or more. */
+    @Test
+    void spinningIsOnByDefaultOnlyWithFourCoresOrMore() {
+        boolean many = Runtime.getRuntime().availableProcessors() >= 4;
+        RuntimeBuilder b = AsysRuntime.builder();
+        assertEquals(many ? 20_000L : 0L, b.spinNanos, "spinBeforePark's default");
+        assertEquals(many ? 2_000_000L : 0L, b.hotSpareNanos, "hotSpare's default");
+    }
+
     @Test
     void theBuilderChainsAndTheDefaultErrorHandlerLogsAnErrorThroughSystemLogger() throws Exception {
         RuntimeBuilder b = AsysRuntime.builder();
