@@ -133,7 +133,7 @@ public final class RuntimeBuilder {
      *  one that finds it parked waits for the operating system to wake it. Zero: never spin.
      *  Default: 20 us on a machine with 4 cores or more; zero with fewer, where each worker's
      *  spin after its call takes the core that the loop and the other workers need (on 2 cores
-     *  the mixed load ran a third to a half faster without it: see docs/benchmarks.md).
+     *  the mixed load ran faster without it: see docs/benchmarks.md).
      *
      * @param d the duration
      * @return this builder
