@@ -75,6 +75,7 @@ public final class LoopCpuMain {
         bench.share = 0;
         CallsBench.AsysPrepared a = new CallsBench.AsysPrepared();
         a.hotSpare = "default";
+        a.spin = "default";
         a.setup();
         a.prepare(bench);
         CallsBench.DesignStepsOnLoop d = new CallsBench.DesignStepsOnLoop();

@@ -140,6 +140,50 @@ class SubmissionQueueTest {
         assertTrue(q.isEmpty());
     }
 
+    /** A request that is its own call and handler, the idiom the execute form is made for. */
+    private static final class Request implements Call<Object>, OutcomeHandler<Object> {
+        @Override public Object run() { return this; }
+        @Override public void onOutcome(Outcome outcome, Object value, Throwable error) { }
+    }
+
+    @Test
+    void aCallThatIsItsOwnHandlerIsItsOwnHandlerInItsSlotInTheRecordAndAfterASlotReusedByAnother() {
+        SubmissionQueue q = new SubmissionQueue(null);
+        Request r = new Request(), s = new Request();
+        OutcomeHandler<Object> other = (o, v, e) -> { };
+        q.add(1, 0, r, r);
+        CallRecord<?> x = q.poll();
+        assertSame(r, q.call(x));
+        assertSame(r, q.handler(x), "its own handler, from its slot");
+        deliveredAtOnce(q, x);
+        int slots = q.capacity();
+        for (int i = 0; i < 2 * slots; i++) {   // round the ring: each slot once its own handler's, once another's
+            boolean own = (i + i / slots) % 2 == 0;
+            q.add(2 + i, 0, s, own ? s : other);
+            CallRecord<?> y = q.poll();
+            assertSame(own ? s : other, q.handler(y), "call " + (2 + i) + "'s handler");
+            deliveredAtOnce(q, y);
+        }
+        q.add(100, 0, r, r);
+        CallRecord<?> blocked = q.poll();
+        q.unpin();                             // HookFire: the record keeps its own
+        assertSame(r, blocked.outcomeHandler, "the record keeps the call as its handler");
+        assertSame(r, q.handler(blocked));
+        q.add(101, 0, s, other);
+        CallRecord<?> next = q.poll();
+        assertSame(other, q.handler(next));
+        assertSame(r, q.handler(blocked), "and the blocked call's is still its own");
+        deliveredAtOnce(q, next);
+        q.add(102, 0, s, other);
+        q.poll();                              // a step that threw past the loop's run: its slot never cleared
+        for (int i = 0; i < q.capacity(); i++) {   // round the ring to that slot
+            q.add(103 + i, 0, r, r);
+            CallRecord<?> y = q.poll();
+            assertSame(r, q.handler(y), "call " + (103 + i) + " is its own handler, whatever its slot held");
+            deliveredAtOnce(q, y);
+        }
+    }
+
     /** What the loop does with a QUICK execute-form call: decided, done, delivered, then ran. */
     private static void deliveredAtOnce(SubmissionQueue q, CallRecord<?> x) {
         x.decide(Outcome.QUICK, null);
