@@ -300,11 +300,11 @@ public class CallsBench {
     public static class Asys {
         /** The hot spare: the runtime's default for this machine, or on (2 ms) or off. */
         @Param({"default"})
-        public String hotSpare;
+        public String hotSpare = "default";   // (the defaults also for a state made outside JMH, as LoopCpuMain's)
         /** How long an idle spare spins before it parks: the runtime's default for this machine,
          *  or a number of microseconds. */
         @Param({"default"})
-        public String spin;
+        public String spin = "default";
         final Work.Window window = new Work.Window();
         AsysRuntime rt;
         Identity loop;

@@ -181,14 +181,14 @@ public class HandoffBench {
             boolean hookSet;
             Carrier spare;
             volatile int work;
-            Identity0 handedIdentity;
+            DesignIdentity handedIdentity;
             Object handedCall;
             /** Set by the call's HookFire: the loop's step returns, and this thread is a spare again. */
             boolean handedOver;
         }
 
         /** The identity: its owner and its three queues, each an object of its own as in asys. */
-        static final class Identity0 {
+        static final class DesignIdentity {
             volatile Carrier owner;
             final Ring submissions = new Ring();
             final Completions completions = new Completions();
@@ -206,7 +206,7 @@ public class HandoffBench {
         }
 
         final Carrier a = new Carrier(), b = new Carrier();
-        final Identity0 u = new Identity0();
+        final DesignIdentity u = new DesignIdentity();
         final Object call = new Object();
         volatile boolean running = true;
         volatile Thread waiter;
@@ -231,7 +231,7 @@ public class HandoffBench {
             hookFire(me, u, call);
         };
 
-        static void hookFire(Carrier me, Identity0 u, Object x) {
+        static void hookFire(Carrier me, DesignIdentity u, Object x) {
             Carrier s = me.spare;
             me.hookSet = false;
             me.state = WORKER;
@@ -246,7 +246,7 @@ public class HandoffBench {
         private static final java.lang.invoke.VarHandle U_OWNER;
         static {
             try {
-                U_OWNER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Identity0.class, "owner", Carrier.class);
+                U_OWNER = java.lang.invoke.MethodHandles.lookup().findVarHandle(DesignIdentity.class, "owner", Carrier.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -277,7 +277,7 @@ public class HandoffBench {
                 }
                 if (w == EXIT) return;
                 me.work = NONE;
-                Identity0 id = me.handedIdentity;
+                DesignIdentity id = me.handedIdentity;
                 me.handedIdentity = null;
                 me.handedCall = null;
                 me.state = USER;
@@ -286,7 +286,7 @@ public class HandoffBench {
         }
 
         /** The loop's steps on {@code me}: false when the benchmark ends. */
-        boolean carry(Carrier me, Identity0 id) {
+        boolean carry(Carrier me, DesignIdentity id) {
             if (id.owner != me) throw new IllegalStateException("not the owner");
             while (running) {
                 Ring q = id.submissions;

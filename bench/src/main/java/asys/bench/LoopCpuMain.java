@@ -74,8 +74,6 @@ public final class LoopCpuMain {
         CallsBench bench = new CallsBench();
         bench.share = 0;
         CallsBench.AsysPrepared a = new CallsBench.AsysPrepared();
-        a.hotSpare = "default";
-        a.spin = "default";
         a.setup();
         a.prepare(bench);
         CallsBench.DesignStepsOnLoop d = new CallsBench.DesignStepsOnLoop();
