@@ -29,12 +29,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * own primitives do not see: {@code LockSupport.parkNanos}, a socket read from a loopback peer
  * that answers after 1 ms, or {@code Thread.sleep} (Java-level from JDK 21 on, so run on JDK 25).
  * The sample is as in {@link StallBench}: from handing the loop the call and a ready probe task to
- * the probe having run. Contenders: a plain loop, asys without and with the automatic hook, Vert.x
- * {@code executeBlocking}, a virtual thread per call (JDK 21+). The pitfall avoided: asys with the
- * agent must really hand over: most of its calls must come back IN_PROGRESS, or the run fails, so
- * a build that lost the agent cannot look like asys without it. (Not every one: when the thread is
- * descheduled for over 1 ms between the socket write and the read, the answer is there already
- * and the read does not block, so nothing fires, rightly.)
+ * the probe having run, as the measuring thread sees it; the {@code *OnLoop} benchmarks take it on
+ * the loop instead, as {@link StallBench}'s do. Contenders: a plain loop, asys without and with
+ * the automatic hook, Vert.x {@code executeBlocking}, a virtual thread per call (JDK 21+). The
+ * pitfall avoided: asys with the agent must really hand over: most of its calls must come back
+ * IN_PROGRESS, or the run fails, so a build that lost the agent cannot look like asys without it.
+ * (Not every one: when the thread is descheduled for over 1 ms between the socket write and the
+ * read, the answer is there already and the read does not block, so nothing fires, rightly.)
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -108,15 +109,32 @@ public class RawStallBench extends StallProbe {
     @Benchmark
     public void plainLoop(Plain p) {
         arm();
-        p.loop.execute(() -> {
-            try {
-                blockingCall.done(0, call(0));
-            } catch (Exception e) {
-                blockingCall.wrong(e);
-            }
-        });
+        p.loop.execute(this::runCall);
         p.loop.execute(probe);
         awaitProbe();
+    }
+
+    /** The same, the delay as the loop sees it. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public void plainLoopOnLoop(Plain p, Delays d) {
+        arm();
+        p.loop.execute(() -> {
+            queuedAt = System.nanoTime();
+            p.loop.execute(timedProbe);
+            runCall();
+        });
+        awaitProbe();
+        d.add(delay);
+    }
+
+    /** The call run inline, its result to {@link #blockingCall}. */
+    private void runCall() {
+        try {
+            blockingCall.done(0, call(0));
+        } catch (Exception e) {
+            blockingCall.wrong(e);
+        }
     }
 
     /** An asys runtime, with or without the automatic hook. */
@@ -163,10 +181,12 @@ public class RawStallBench extends StallProbe {
         public void tearDown() { close(true); }
     }
 
-    private void onAsys(AsysLoop a) {
+    /** The sample on asys: as the measuring thread sees it, or, with {@code d}, as the loop does. */
+    private void onAsys(AsysLoop a, Delays d) {
         arm();
         a.loop.execute(() -> {
-            a.loop.execute(probe);
+            if (d != null) queuedAt = System.nanoTime();
+            a.loop.execute(d == null ? probe : timedProbe);
             a.loop.submit(() -> call(0), (CallHandle<Long> r) -> {
                 a.calls++;
                 if (r.outcome() == Outcome.IN_PROGRESS) a.handedOver++;
@@ -175,29 +195,53 @@ public class RawStallBench extends StallProbe {
             });
         });
         awaitProbe();
+        if (d != null) d.add(delay);
     }
 
     /** asys without the agent: the raw block is invisible, the call runs inline (QUICK), the probe waits. */
     @Benchmark
-    public void asysWithoutAgent(WithoutAgent a) { onAsys(a); }
+    public void asysWithoutAgent(WithoutAgent a) { onAsys(a, null); }
 
     /** asys with the agent: the raw block fires the hook, the spare runs the probe. */
     @Benchmark
-    public void asysWithAgent(WithAgent a) { onAsys(a); }
+    public void asysWithAgent(WithAgent a) { onAsys(a, null); }
 
+    /** The same, the delay as the loop sees it. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public void asysWithAgentOnLoop(WithAgent a, Delays d) { onAsys(a, d); }
 
     /** Vert.x: the call goes to a worker through executeBlocking; the loop runs the probe. */
     @Benchmark
     public void vertx(VertxLoop v) {
         arm();
         v.ctx.runOnContext(ignored -> {
-            v.vertx.executeBlocking(() -> call(0), false).onComplete(ar -> {
-                if (ar.failed()) blockingCall.wrong(ar.cause());
-                blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
-            });
+            executeCall(v);
             v.ctx.runOnContext(x -> probe.run());
         });
         awaitProbe();
+    }
+
+    /** The same, the delay as the event loop sees it. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public void vertxOnLoop(VertxLoop v, Delays d) {
+        arm();
+        v.ctx.runOnContext(ignored -> {
+            queuedAt = System.nanoTime();
+            executeCall(v);
+            v.ctx.runOnContext(x -> timedProbe.run());
+        });
+        awaitProbe();
+        d.add(delay);
+    }
+
+    /** The call given to Vert.x's workers, its result back on the event loop. */
+    private void executeCall(VertxLoop v) {
+        v.vertx.executeBlocking(() -> call(0), false).onComplete(ar -> {
+            if (ar.failed()) blockingCall.wrong(ar.cause());
+            blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
+        });
     }
 
     @State(Scope.Benchmark)
@@ -220,15 +264,23 @@ public class RawStallBench extends StallProbe {
     public void virtualThreadPerCall(VirtualLoop v) {
         arm();
         v.loop.execute(() -> {
-            v.factory.newThread(() -> {
-                try {
-                    blockingCall.done(0, call(0));
-                } catch (Exception e) {
-                    blockingCall.wrong(e);
-                }
-            }).start();
+            v.factory.newThread(this::runCall).start();
             v.loop.execute(probe);
         });
         awaitProbe();
+    }
+
+    /** The same, the delay as the loop sees it. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public void virtualThreadPerCallOnLoop(VirtualLoop v, Delays d) {
+        arm();
+        v.loop.execute(() -> {
+            queuedAt = System.nanoTime();
+            v.factory.newThread(this::runCall).start();
+            v.loop.execute(timedProbe);
+        });
+        awaitProbe();
+        d.add(delay);
     }
 }

@@ -373,9 +373,11 @@ final class Report {
         md.append("#### 6. Loop stall while a call blocks 1 ms in a raw JDK call\n\n")
                 .append("The call blocks in the plain JDK (not through `Blocking`): a park, a socket read from a loopback peer ")
                 .append("that answers after 1 ms, or `Thread.sleep` (Java-level from JDK 21 on, so on JDK 25 only). ")
-                .append("The delay of a ready task queued behind it, as in scenario 4.\n\n")
+                .append("The delay of a ready task queued behind it, as in scenario 4: first as the loop sees it (a task on the loop ")
+                .append("takes a timestamp, queues the probe and starts the call; the probe takes the second; the percentiles are to ")
+                .append("the bucket).\n\n")
                 .append("![6. Raw-block stall](").append(profile).append("-s6.png)\n\n")
-                .append("| contender | raw block | p50 µs | p99 µs | p99.9 µs | samples |\n|---|---|---|---|---|---|\n");
+                .append("| contender | raw block | p50 | p99 | p99.9 | mean µs | samples |\n|---|---|---|---|---|---|---|\n");
         DefaultCategoryDataset d = new DefaultCategoryDataset();
         String[][] who = {{"s6-raw-stall", "plainLoop", "a plain loop, the call inline"},
                 {"s6-raw-stall", "asysWithoutAgent", "asys without the agent"},
@@ -383,7 +385,25 @@ final class Report {
                 {"s6-raw-stall", "vertx", "Vert.x 5 executeBlocking"},
                 {"s6-raw-stall-jdk25", "asysWithAgent", "asys with the agent (JDK 25)"},
                 {"s6-raw-stall-jdk25", "virtualThreadPerCall", "a virtual thread per call (JDK 25)"}};
-        for (String block : new String[] {"park", "socket", "sleep"}) {
+        String[] blocks = {"park", "socket", "sleep"};
+        for (String block : blocks) {
+            for (String[] w : who) {
+                RunResult r = find(w[0], w[1] + "OnLoop", "block", block);
+                if (r == null) continue;
+                Map<String, Result> aux = r.getSecondaryResults();
+                double p50 = percentile(aux, "samples", DELAY_BUCKETS, 0.5), p99 = percentile(aux, "samples", DELAY_BUCKETS, 0.99),
+                        p999 = percentile(aux, "samples", DELAY_BUCKETS, 0.999);
+                md.append("| ").append(w[2]).append(" | ").append(block).append(" | ").append(upTo(p50, DELAY_BUCKETS)).append(" | ")
+                        .append(upTo(p99, DELAY_BUCKETS)).append(" | ").append(upTo(p999, DELAY_BUCKETS)).append(" | ")
+                        .append(num(score(aux, "delayNanos") / score(aux, "samples") / 1000)).append(" | ")
+                        .append(count(score(aux, "samples"))).append(" |\n");
+                // past the last bucket: plotted at its bound
+                d.addValue((Double.isNaN(p99) ? 2_000_000 : p99) / 1000, w[2], block);
+            }
+        }
+        md.append("\nAs the measuring thread sees it (JMH sample mode: two thread wake-ups included, the loop's and its own):\n\n")
+                .append("| contender | raw block | p50 µs | p99 µs | p99.9 µs | samples |\n|---|---|---|---|---|---|\n");
+        for (String block : blocks) {
             for (String[] w : who) {
                 RunResult r = find(w[0], w[1], "block", block);
                 if (r == null) continue;
@@ -391,19 +411,22 @@ final class Report {
                 md.append("| ").append(w[2]).append(" | ").append(block).append(" | ").append(num(st.getPercentile(50)))
                         .append(" | ").append(num(st.getPercentile(99))).append(" | ").append(num(st.getPercentile(99.9)))
                         .append(" | ").append(st.getN()).append(" |\n");
-                d.addValue(st.getPercentile(99), w[2], block);
             }
         }
         md.append('\n');
-        barChart(d, "6. p99 delay of a ready task while a call blocks 1 ms in a raw JDK call", "µs (log scale)", true,
+        barChart(d, "6. p99 delay of a ready task while a call blocks 1 ms in a raw JDK call (as the loop sees it)", "µs (log scale)", true,
                 profile + "-s6.png");
         for (String[] g : new String[][] {{"s6-raw-stall", "socket", "raw socket read"}, {"s6-raw-stall", "park", "LockSupport.parkNanos"},
                 {"s6-raw-stall-jdk25", "sleep", "Thread.sleep, JDK 25"}}) {
-            double p = p99(g[0], "asysWithAgent", g[1]);
-            if (Double.isNaN(p) && g[0].endsWith("jdk25")) continue;   // no JDK 25 found
-            double plain = p99("s6-raw-stall", "plainLoop", g[1].equals("sleep") ? "park" : g[1]);
-            goals.add(new Goal("6", "asys with the agent: p99 delay of a ready task, " + g[2], num(p) + " µs (plain loop"
-                    + (g[1].equals("sleep") ? ", a park, " : " ") + num(plain) + " µs)", "≤ 100 µs", p <= 100, "by " + num(p - 100) + " µs"));
+            RunResult r = find(g[0], "asysWithAgentOnLoop", "block", g[1]);
+            if (r == null && g[0].endsWith("jdk25")) continue;   // no JDK 25 found
+            double p = r == null ? Double.NaN : percentile(r.getSecondaryResults(), "samples", DELAY_BUCKETS, 0.99);
+            RunResult plain = find("s6-raw-stall", "plainLoopOnLoop", "block", g[1].equals("sleep") ? "park" : g[1]);
+            double plainP = plain == null ? Double.NaN : percentile(plain.getSecondaryResults(), "samples", DELAY_BUCKETS, 0.99);
+            goals.add(new Goal("6", "asys with the agent: p99 delay of a ready task, as the loop sees it, " + g[2],
+                    upTo(p, DELAY_BUCKETS) + " (measuring thread " + num(p99(g[0], "asysWithAgent", g[1])) + " µs; plain loop"
+                            + (g[1].equals("sleep") ? ", a park, " : " ") + upTo(plainP, DELAY_BUCKETS) + ")",
+                    "≤ 100 µs", p <= 100_000, "p99 " + upTo(p, DELAY_BUCKETS)));
         }
     }
 

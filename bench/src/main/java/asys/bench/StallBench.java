@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>The {@code *OnLoop} benchmarks measure the runtime's own delay, without the benchmark's
  * wake-ups: a task on the loop takes a timestamp, queues the probe, and starts the blocking call;
  * the probe, when the loop runs it, takes the second. The delays are counted in buckets
- * ({@link Delays}), which give p50, p99 and p99.9 to the bucket's bound.
+ * ({@link StallProbe.Delays}), which give p50, p99 and p99.9 to the bucket's bound.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -127,46 +127,6 @@ public class StallBench extends StallProbe {
     }
 
     // ---- the delay as the loop sees it ---------------------------------------------------------
-
-    /** Loop-side delays of an iteration, in buckets: {@code withinX} counts the delays no longer
-     *  than X; with {@code samples}, the first bound that holds 50 %, 99 % or 99.9 % of them is
-     *  that percentile, to the bucket. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Delays {
-        public long samples, delayNanos;
-        public long within2us, within5us, within10us, within20us, within50us, within100us, within200us,
-                within500us, within1ms, within2ms;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            samples = delayNanos = 0;
-            within2us = within5us = within10us = within20us = within50us = within100us = within200us = 0;
-            within500us = within1ms = within2ms = 0;
-        }
-
-        void add(long ns) {
-            samples++;
-            delayNanos += ns;
-            if (ns <= 2_000) within2us++;
-            if (ns <= 5_000) within5us++;
-            if (ns <= 10_000) within10us++;
-            if (ns <= 20_000) within20us++;
-            if (ns <= 50_000) within50us++;
-            if (ns <= 100_000) within100us++;
-            if (ns <= 200_000) within200us++;
-            if (ns <= 500_000) within500us++;
-            if (ns <= 1_000_000) within1ms++;
-            if (ns <= 2_000_000) within2ms++;
-        }
-    }
-
-    /** The loop-side sample: taken on the loop when it queues the probe, and when it runs it. */
-    private volatile long queuedAt, delay;
-    private final Runnable timedProbe = () -> {
-        delay = System.nanoTime() - queuedAt;
-        probe.run();
-    };
 
     /** asys, the delay as its loop sees it. */
     @Benchmark

@@ -3,6 +3,7 @@ package asys.bench;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -15,6 +16,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link #arm} to the probe having run ({@link #awaitProbe}), seen by the measuring thread. The
  * blocking call's own result is awaited outside the measured time (invocation tear-down) and
  * checked, so that a contender that loses or breaks the call cannot look fast.
+ *
+ * <p>The loop-side sample, without the benchmark's own wake-ups: a task on the loop takes a
+ * timestamp ({@link #queuedAt}), queues {@link #timedProbe} and starts the blocking call; the
+ * probe takes the second when the loop runs it. The delays are counted in {@link Delays}.
  */
 public abstract class StallProbe {
 
@@ -24,6 +29,13 @@ public abstract class StallProbe {
     final Runnable probe = () -> {
         probeRan = true;
         LockSupport.unpark(waiter);
+    };
+
+    /** The loop-side sample: taken on the loop when it queues the probe, and when it runs it. */
+    volatile long queuedAt, delay;
+    final Runnable timedProbe = () -> {
+        delay = System.nanoTime() - queuedAt;
+        probe.run();
     };
 
     void awaitProbe() {
@@ -40,6 +52,39 @@ public abstract class StallProbe {
     @TearDown(Level.Invocation)
     public void blockingCallDone() throws Exception {
         blockingCall.await("the 1 ms call");
+    }
+
+    /** Loop-side delays of an iteration, in buckets: {@code withinX} counts the delays no longer
+     *  than X; with {@code samples}, the first bound that holds 50 %, 99 % or 99.9 % of them is
+     *  that percentile, to the bucket. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Delays {
+        public long samples, delayNanos;
+        public long within2us, within5us, within10us, within20us, within50us, within100us, within200us,
+                within500us, within1ms, within2ms;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            samples = delayNanos = 0;
+            within2us = within5us = within10us = within20us = within50us = within100us = within200us = 0;
+            within500us = within1ms = within2ms = 0;
+        }
+
+        void add(long ns) {
+            samples++;
+            delayNanos += ns;
+            if (ns <= 2_000) within2us++;
+            if (ns <= 5_000) within5us++;
+            if (ns <= 10_000) within10us++;
+            if (ns <= 20_000) within20us++;
+            if (ns <= 50_000) within50us++;
+            if (ns <= 100_000) within100us++;
+            if (ns <= 200_000) within200us++;
+            if (ns <= 500_000) within500us++;
+            if (ns <= 1_000_000) within1ms++;
+            if (ns <= 2_000_000) within2ms++;
+        }
     }
 
     /** A plain single-thread loop. */
