@@ -89,7 +89,8 @@ public class RawStallBench extends StallProbe {
     }
 
     /** The call: blocks 1 ms in the raw JDK method of {@link #block}. */
-    long call(long i) throws Exception {
+    @Override
+    long call() throws Exception {
         switch (block) {
             case "park" -> pause(Work.BLOCK_NANOS);
             case "sleep" -> Thread.sleep(1);
@@ -99,7 +100,7 @@ public class RawStallBench extends StallProbe {
             }
             default -> throw new IllegalArgumentException("unknown block " + block);
         }
-        return Work.quick(i);
+        return Work.quick(0);
     }
 
 
@@ -107,35 +108,12 @@ public class RawStallBench extends StallProbe {
 
     /** A plain loop that runs the call inline: the probe waits out the 1 ms. */
     @Benchmark
-    public void plainLoop(Plain p) {
-        arm();
-        p.loop.execute(this::runCall);
-        p.loop.execute(probe);
-        awaitProbe();
-    }
+    public void plainLoop(Plain p) { onPlainLoop(p, null); }
 
     /** The same, the delay as the loop sees it. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
-    public void plainLoopOnLoop(Plain p, Delays d) {
-        arm();
-        p.loop.execute(() -> {
-            queuedAt = System.nanoTime();
-            p.loop.execute(timedProbe);
-            runCall();
-        });
-        awaitProbe();
-        d.add(delay);
-    }
-
-    /** The call run inline, its result to {@link #blockingCall}. */
-    private void runCall() {
-        try {
-            blockingCall.done(0, call(0));
-        } catch (Exception e) {
-            blockingCall.wrong(e);
-        }
-    }
+    public void plainLoopOnLoop(Plain p, Delays d) { onPlainLoop(p, d); }
 
     /** An asys runtime, with or without the automatic hook. */
     static class AsysLoop {
@@ -187,7 +165,7 @@ public class RawStallBench extends StallProbe {
         a.loop.execute(() -> {
             if (d != null) queuedAt = System.nanoTime();
             a.loop.execute(d == null ? probe : timedProbe);
-            a.loop.submit(() -> call(0), (CallHandle<Long> r) -> {
+            a.loop.submit(this::call, (CallHandle<Long> r) -> {
                 a.calls++;
                 if (r.outcome() == Outcome.IN_PROGRESS) a.handedOver++;
                 else if (r.outcome() != Outcome.QUICK) blockingCall.wrong("outcome " + r.outcome());
@@ -213,36 +191,12 @@ public class RawStallBench extends StallProbe {
 
     /** Vert.x: the call goes to a worker through executeBlocking; the loop runs the probe. */
     @Benchmark
-    public void vertx(VertxLoop v) {
-        arm();
-        v.ctx.runOnContext(ignored -> {
-            executeCall(v);
-            v.ctx.runOnContext(x -> probe.run());
-        });
-        awaitProbe();
-    }
+    public void vertx(VertxLoop v) { onVertx(v, null); }
 
     /** The same, the delay as the event loop sees it. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
-    public void vertxOnLoop(VertxLoop v, Delays d) {
-        arm();
-        v.ctx.runOnContext(ignored -> {
-            queuedAt = System.nanoTime();
-            executeCall(v);
-            v.ctx.runOnContext(x -> timedProbe.run());
-        });
-        awaitProbe();
-        d.add(delay);
-    }
-
-    /** The call given to Vert.x's workers, its result back on the event loop. */
-    private void executeCall(VertxLoop v) {
-        v.vertx.executeBlocking(() -> call(0), false).onComplete(ar -> {
-            if (ar.failed()) blockingCall.wrong(ar.cause());
-            blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
-        });
-    }
+    public void vertxOnLoop(VertxLoop v, Delays d) { onVertx(v, d); }
 
     @State(Scope.Benchmark)
     public static class VirtualLoop extends Plain {

@@ -74,22 +74,8 @@ public class StallBench extends StallProbe {
         });
     }
 
-    /** The same call given to Vert.x's workers, its result back on the event loop. */
-    private void executeBlockingCall(VertxLoop v) {
-        v.vertx.executeBlocking(() -> Work.sleepingCall(0), false).onComplete(ar -> {
-            if (ar.failed()) blockingCall.wrong(ar.cause());
-            blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
-        });
-    }
-
-    /** The same call run inline by a plain loop. */
-    private void runBlockingCall() {
-        try {
-            blockingCall.done(0, Work.sleepingCall(0));
-        } catch (InterruptedException e) {
-            blockingCall.wrong(e);
-        }
-    }
+    @Override
+    long call() throws InterruptedException { return Work.sleepingCall(0); }
 
     /** asys: the call blocks, the hook hands the loop to a spare, the spare runs the probe. */
     @Benchmark
@@ -105,26 +91,11 @@ public class StallBench extends StallProbe {
 
     /** A plain loop that runs the call inline: the probe waits out the 1 ms. */
     @Benchmark
-    public void direct(Plain p) {
-        arm();
-        p.loop.execute(() -> {
-            runBlockingCall();
-        });
-        p.loop.execute(probe);
-        awaitProbe();
-    }
-
+    public void direct(Plain p) { onPlainLoop(p, null); }
 
     /** Vert.x: the call goes to a worker through executeBlocking; the loop runs the probe. */
     @Benchmark
-    public void vertx(VertxLoop v) {
-        arm();
-        v.ctx.runOnContext(ignored -> {
-            executeBlockingCall(v);
-            v.ctx.runOnContext(x -> probe.run());
-        });
-        awaitProbe();
-    }
+    public void vertx(VertxLoop v) { onVertx(v, null); }
 
     // ---- the delay as the loop sees it ---------------------------------------------------------
 
@@ -253,30 +224,12 @@ public class StallBench extends StallProbe {
     /** Vert.x, the delay as its event loop sees it. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
-    public void vertxOnLoop(VertxLoop v, Delays d) {
-        arm();
-        v.ctx.runOnContext(ignored -> {
-            queuedAt = System.nanoTime();
-            executeBlockingCall(v);
-            v.ctx.runOnContext(x -> timedProbe.run());
-        });
-        awaitProbe();
-        d.add(delay);
-    }
+    public void vertxOnLoop(VertxLoop v, Delays d) { onVertx(v, d); }
 
     /** A plain loop, the delay as it sees it: the probe waits out the call inline. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
-    public void directOnLoop(Plain p, Delays d) {
-        arm();
-        p.loop.execute(() -> {
-            queuedAt = System.nanoTime();
-            p.loop.execute(timedProbe);
-            runBlockingCall();
-        });
-        awaitProbe();
-        d.add(delay);
-    }
+    public void directOnLoop(Plain p, Delays d) { onPlainLoop(p, d); }
 
     /** A platform thread parked, woken by an unpark: the delay from the unpark to the thread
      *  running, in the same buckets. The floor for a loop whose spare is parked when its call

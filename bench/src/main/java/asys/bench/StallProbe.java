@@ -38,6 +38,53 @@ public abstract class StallProbe {
         probe.run();
     };
 
+    /** The call that blocks 1 ms, as the contenders other than asys make it. */
+    abstract long call() throws Exception;
+
+    /** The call run inline, its result to {@link #blockingCall}. */
+    void runCall() {
+        try {
+            blockingCall.done(0, call());
+        } catch (Exception e) {
+            blockingCall.wrong(e);
+        }
+    }
+
+    /** A plain loop's sample: the call inline, the probe queued behind it; with {@code d}, as the
+     *  loop sees it (the loop queues the probe and takes the timestamps), else as the measuring
+     *  thread does. */
+    void onPlainLoop(Plain p, Delays d) {
+        arm();
+        if (d == null) {
+            p.loop.execute(this::runCall);
+            p.loop.execute(probe);
+        } else {
+            p.loop.execute(() -> {
+                queuedAt = System.nanoTime();
+                p.loop.execute(timedProbe);
+                runCall();
+            });
+        }
+        awaitProbe();
+        if (d != null) d.add(delay);
+    }
+
+    /** Vert.x's sample: the call given to its workers through {@code executeBlocking}, its result
+     *  back on the event loop, which runs the probe; with {@code d}, as the loop sees it. */
+    void onVertx(VertxLoop v, Delays d) {
+        arm();
+        v.ctx.runOnContext(ignored -> {
+            if (d != null) queuedAt = System.nanoTime();
+            v.vertx.executeBlocking(this::call, false).onComplete(ar -> {
+                if (ar.failed()) blockingCall.wrong(ar.cause());
+                blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
+            });
+            v.ctx.runOnContext(x -> (d == null ? probe : timedProbe).run());
+        });
+        awaitProbe();
+        if (d != null) d.add(delay);
+    }
+
     void awaitProbe() {
         while (!probeRan) LockSupport.park(this);
     }
