@@ -215,26 +215,23 @@ public class RawStallBench extends StallProbe {
 
     /** A virtual thread per call: the loop starts one for the call and runs the probe. */
     @Benchmark
-    public void virtualThreadPerCall(VirtualLoop v) {
-        arm();
-        v.loop.execute(() -> {
-            v.factory.newThread(this::runCall).start();
-            v.loop.execute(probe);
-        });
-        awaitProbe();
-    }
+    public void virtualThreadPerCall(VirtualLoop v) { onVirtualThread(v, null); }
 
     /** The same, the delay as the loop sees it. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
-    public void virtualThreadPerCallOnLoop(VirtualLoop v, Delays d) {
+    public void virtualThreadPerCallOnLoop(VirtualLoop v, Delays d) { onVirtualThread(v, d); }
+
+    /** The sample with a virtual thread per call: as the measuring thread sees it, or, with
+     *  {@code d}, as the loop does. */
+    private void onVirtualThread(VirtualLoop v, Delays d) {
         arm();
         v.loop.execute(() -> {
-            queuedAt = System.nanoTime();
+            if (d != null) queuedAt = System.nanoTime();
             v.factory.newThread(this::runCall).start();
-            v.loop.execute(timedProbe);
+            v.loop.execute(d == null ? probe : timedProbe);
         });
         awaitProbe();
-        d.add(delay);
+        if (d != null) d.add(delay);
     }
 }
