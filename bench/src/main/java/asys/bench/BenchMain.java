@@ -56,9 +56,9 @@ public final class BenchMain {
                 new Run("s4-stall", "\\.StallBench\\.", Map.of(), false),
                 new Run("s5-identities", "ScaleBench\\.", Map.of(), false),
                 new Run("s5-share", "CallsBench\\.(asys|vertx)$", Map.of("share", new String[] {"10", "50"}), false),
-                new Run("s6-raw-stall", "RawStallBench\\.(plainLoop|asysWithoutAgent|asysWithAgent|vertx)(OnLoop)?$",
+                new Run("s6-raw-stall", "RawStallBench\\.(plainLoop|asysWithoutAgent|asysWithAgent|vertx)(OnLoop|OnLoopRunDelay)?$",
                         Map.of("block", new String[] {"park", "socket"}), false),
-                new Run("s6-raw-stall-jdk25", "RawStallBench\\.(asysWithAgent|virtualThreadPerCall)(OnLoop)?$",
+                new Run("s6-raw-stall-jdk25", "RawStallBench\\.(asysWithAgent|virtualThreadPerCall)(OnLoop|OnLoopRunDelay)?$",
                         Map.of("block", new String[] {"park", "socket", "sleep"}), true),
                 new Run("s7-agent-cost", "AgentCostBench\\.", Map.of("agent", new String[] {"off", "on"}), false, 4),
                 new Run("s8-pool", "PoolBench\\.", Map.of(), false));

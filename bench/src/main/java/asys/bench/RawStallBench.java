@@ -88,6 +88,19 @@ public class RawStallBench extends StallProbe {
         for (long left = nanos; left > 0; left = end - System.nanoTime()) LockSupport.parkNanos(left);
     }
 
+    /** When the socket call's write to the peer returned: its last step on the loop before its
+     *  read blocks (on the loop for a plain loop and for asys, whose loop runs the call until it
+     *  blocks). */
+    private volatile long wroteAt;
+
+    /** The socket call's time on the loop before its read could block: its Submit and its write,
+     *  which wakes the peer's thread. */
+    @Override
+    long beforeBlock() {
+        long w = wroteAt, q = queuedAt;
+        return block.equals("socket") && w >= q ? w - q : -1;
+    }
+
     /** The call: blocks 1 ms in the raw JDK method of {@link #block}. */
     @Override
     long call() throws Exception {
@@ -96,6 +109,7 @@ public class RawStallBench extends StallProbe {
             case "sleep" -> Thread.sleep(1);
             case "socket" -> {
                 out.write(7);
+                wroteAt = System.nanoTime();
                 if (in.read() != 7) throw new IOException("the peer answered wrong");
             }
             default -> throw new IllegalArgumentException("unknown block " + block);
@@ -159,12 +173,12 @@ public class RawStallBench extends StallProbe {
         public void tearDown() { close(true); }
     }
 
-    /** The sample on asys: as the measuring thread sees it, or, with {@code d}, as the loop does. */
-    private void onAsys(AsysLoop a, Delays d) {
+    /** The sample on asys: as the measuring thread sees it, or, with {@code d}, as the loop does
+     *  (with {@code tail}, its tail taken apart too). */
+    private void onAsys(AsysLoop a, Delays d, RunDelays tail) {
         arm();
         a.loop.execute(() -> {
-            if (d != null) queuedAt = System.nanoTime();
-            a.loop.execute(d == null ? probe : timedProbe);
+            a.loop.execute(d == null ? probe : startOnLoop(tail));
             a.loop.submit(this::call, (CallHandle<Long> r) -> {
                 a.calls++;
                 if (r.outcome() == Outcome.IN_PROGRESS) a.handedOver++;
@@ -173,21 +187,27 @@ public class RawStallBench extends StallProbe {
             });
         });
         awaitProbe();
-        if (d != null) d.add(delay);
+        countDelay(d, tail);
     }
 
     /** asys without the agent: the raw block is invisible, the call runs inline (QUICK), the probe waits. */
     @Benchmark
-    public void asysWithoutAgent(WithoutAgent a) { onAsys(a, null); }
+    public void asysWithoutAgent(WithoutAgent a) { onAsys(a, null, null); }
 
     /** asys with the agent: the raw block fires the hook, the spare runs the probe. */
     @Benchmark
-    public void asysWithAgent(WithAgent a) { onAsys(a, null); }
+    public void asysWithAgent(WithAgent a) { onAsys(a, null, null); }
 
     /** The same, the delay as the loop sees it. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
-    public void asysWithAgentOnLoop(WithAgent a, Delays d) { onAsys(a, d); }
+    public void asysWithAgentOnLoop(WithAgent a, Delays d) { onAsys(a, d, null); }
+
+    /** The same, its tail taken apart: how long the thread that ran the probe waited for a CPU
+     *  in each delay of the tail ({@link StallProbe.RunDelays}). */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public void asysWithAgentOnLoopRunDelay(WithAgent a, Delays d, RunDelays r) { onAsys(a, d, r); }
 
     /** Vert.x: the call goes to a worker through executeBlocking; the loop runs the probe. */
     @Benchmark

@@ -102,123 +102,26 @@ public class StallBench extends StallProbe {
     /** asys, the delay as its loop sees it. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
-    public void asysOnLoop(Asys a, Delays d) {
-        arm();
-        a.loop.execute(() -> {
-            queuedAt = System.nanoTime();
-            a.loop.execute(timedProbe);
-            submitBlockingCall(a.loop);
-        });
-        awaitProbe();
-        d.add(delay);
-    }
+    public void asysOnLoop(Asys a, Delays d) { onLoop(a, d, null); }
 
     /**
      * The tail of {@link #asysOnLoop}'s delays, taken apart: the same sample, and for each delay
-     * over {@link RunDelays#TAIL_NANOS}, how long the thread that ran the probe spent runnable
-     * but waiting for a CPU meanwhile (Linux's run delay, the second figure of
-     * {@code /proc/thread-self/schedstat}, read before the first timestamp and after the second,
-     * so neither read is in the delay). Where the file is absent the tail is counted as not
-     * measured.
+     * in the tail, how long the thread that ran the probe spent runnable but waiting for a CPU
+     * meanwhile ({@link StallProbe.RunDelays}).
      */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
-    public void asysOnLoopRunDelay(Asys a, Delays d, RunDelays r) {
+    public void asysOnLoopRunDelay(Asys a, Delays d, RunDelays r) { onLoop(a, d, r); }
+
+    /** asys's loop-side sample (with {@code r}, its tail taken apart too). */
+    private void onLoop(Asys a, Delays d, RunDelays r) {
         arm();
-        runDelays = r;
         a.loop.execute(() -> {
-            r.before();
-            queuedAt = System.nanoTime();
-            a.loop.execute(runDelayProbe);
+            a.loop.execute(startOnLoop(r));
             submitBlockingCall(a.loop);
         });
         awaitProbe();
-        d.add(delay);
-        r.add(delay);
-    }
-
-    private RunDelays runDelays;   // the sample's (written before its task is queued)
-    private final Runnable runDelayProbe = () -> {
-        delay = System.nanoTime() - queuedAt;
-        runDelays.afterProbe();
-        probe.run();
-    };
-
-    /** The run delays behind {@link #asysOnLoopRunDelay}'s tail, summed over an iteration. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class RunDelays {
-        /** A delay longer than this is the tail (beyond the p99's bucket, 100 µs, and the next). */
-        static final long TAIL_NANOS = 200_000;
-        /** Delays in the tail; of them, those whose probe thread waited for a CPU at least half
-         *  the delay, and those whose run delay could not be read; their delays, and their run
-         *  delays, each counted up to its delay (Linux adds a wait to the run delay when it ends,
-         *  so one begun before the sample is read whole). */
-        public long tailSamples, tailWaitingForCpu, tailNotMeasured, tailDelayNanos, tailRunDelayNanos;
-
-        /** The schedstat files of the threads that ran a probe so far. */
-        private final java.util.Set<java.nio.file.Path> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        /** Their run delays as the sample began: written on the loop before the probe is queued,
-         *  read by the thread that runs it (ordered by the runtime's queues). */
-        private java.util.Map<java.nio.file.Path, Long> atStart = java.util.Map.of();
-        /** The probe's thread's run delay over the sample, ns; -1 when not measured. */
-        private volatile long probeRunDelay = -1;
-        /** This thread's schedstat file ({@code /proc/thread-self} resolved), or null without one. */
-        private static final ThreadLocal<java.nio.file.Path> OWN = ThreadLocal.withInitial(() -> {
-            try {
-                java.nio.file.Path task = java.nio.file.Path.of("/proc").resolve(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")));
-                java.nio.file.Path f = task.resolve("schedstat");
-                return java.nio.file.Files.isReadable(f) ? f : null;
-            } catch (java.io.IOException | RuntimeException e) {
-                return null;
-            }
-        });
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            tailSamples = tailWaitingForCpu = tailNotMeasured = tailDelayNanos = tailRunDelayNanos = 0;
-        }
-
-        /** On the loop, before the first timestamp: the run delay of every thread that ran a probe. */
-        void before() {
-            probeRunDelay = -1;
-            java.util.Map<java.nio.file.Path, Long> m = new java.util.HashMap<>();
-            for (java.nio.file.Path f : seen) m.put(f, runDelay(f));
-            atStart = m;
-        }
-
-        /** In the probe, after its timestamp: its thread's run delay since the sample began
-         *  (not measured the first time a thread runs it, or without the file). */
-        void afterProbe() {
-            java.nio.file.Path f = OWN.get();
-            if (f == null) return;
-            Long start = atStart.get(f);
-            long now = runDelay(f);
-            seen.add(f);
-            if (start != null && start >= 0 && now >= 0) probeRunDelay = now - start;
-        }
-
-        static long runDelay(java.nio.file.Path schedstat) {
-            try {
-                String[] f = java.nio.file.Files.readString(schedstat).trim().split(" ");
-                return Long.parseLong(f[1]);
-            } catch (java.io.IOException | RuntimeException e) {
-                return -1;
-            }
-        }
-
-        void add(long delay) {
-            if (delay <= TAIL_NANOS) return;
-            tailSamples++;
-            tailDelayNanos += delay;
-            long waited = probeRunDelay;
-            if (waited < 0) {
-                tailNotMeasured++;
-                return;
-            }
-            tailRunDelayNanos += Math.min(waited, delay);   // a wait begun before the sample counts within it only
-            if (2 * waited >= delay) tailWaitingForCpu++;
-        }
+        countDelay(d, r);
     }
 
     /** Vert.x, the delay as its event loop sees it. */

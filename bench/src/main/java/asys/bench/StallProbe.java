@@ -38,6 +38,46 @@ public abstract class StallProbe {
         probe.run();
     };
 
+    /** The sample's run delays, in a run-delay row: written on the loop before its probe is
+     *  queued, read by the thread that runs the probe (ordered by the loop's queue). */
+    private RunDelays runDelays;
+    private final Runnable runDelayProbe = () -> {
+        delay = System.nanoTime() - queuedAt;
+        runDelays.afterProbe();
+        probe.run();
+    };
+
+    /**
+     * On the loop, as a loop-side sample begins: with {@code r}, the run delays read first; then
+     * the first timestamp. Returns the probe to queue: timed, and with {@code r}, reading its
+     * thread's run delay after its own timestamp.
+     */
+    Runnable startOnLoop(RunDelays r) {
+        if (r != null) {
+            runDelays = r;
+            r.before();
+        }
+        queuedAt = System.nanoTime();
+        return r == null ? timedProbe : runDelayProbe;
+    }
+
+    /** Once the probe has run: the loop-side sample's delay counted in {@code d} (with the
+     *  call's time before its block, where the scenario knows it) and, with {@code r}, in its
+     *  tail. For a contender whose loop runs the call until it blocks. */
+    void countDelay(Delays d, RunDelays r) {
+        if (d != null) {
+            d.add(delay);
+            long b = beforeBlock();
+            if (b >= 0) d.addBeforeBlock(b);
+        }
+        if (r != null) r.add(delay);
+    }
+
+    /** The part of this sample's delay that the call spent on the loop before it could block
+     *  (from the first timestamp to its last step before the block), or -1 where the scenario
+     *  does not take it. */
+    long beforeBlock() { return -1; }
+
     /** The call that blocks 1 ms, as the contenders other than asys make it. */
     abstract long call() throws Exception;
 
@@ -66,7 +106,7 @@ public abstract class StallProbe {
             });
         }
         awaitProbe();
-        if (d != null) d.add(delay);
+        countDelay(d, null);
     }
 
     /** Vert.x's sample: the call given to its workers through {@code executeBlocking}, its result
@@ -108,14 +148,24 @@ public abstract class StallProbe {
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class Delays {
         public long samples, delayNanos;
+        /** Samples whose call's time before its block was taken ({@link #beforeBlock}), that
+         *  time summed, and how many of them alone took longer than {@link RunDelays#TAIL_NANOS}. */
+        public long beforeBlockSamples, beforeBlockNanos, beforeBlockInTail;
         public long within2us, within5us, within10us, within20us, within50us, within100us, within200us,
                 within500us, within1ms, within2ms;
 
         @Setup(Level.Iteration)
         public void reset() {
             samples = delayNanos = 0;
+            beforeBlockSamples = beforeBlockNanos = beforeBlockInTail = 0;
             within2us = within5us = within10us = within20us = within50us = within100us = within200us = 0;
             within500us = within1ms = within2ms = 0;
+        }
+
+        void addBeforeBlock(long ns) {
+            beforeBlockSamples++;
+            beforeBlockNanos += ns;
+            if (ns > RunDelays.TAIL_NANOS) beforeBlockInTail++;
         }
 
         void add(long ns) {
@@ -131,6 +181,90 @@ public abstract class StallProbe {
             if (ns <= 500_000) within500us++;
             if (ns <= 1_000_000) within1ms++;
             if (ns <= 2_000_000) within2ms++;
+        }
+    }
+
+    /**
+     * The tail of a loop-side sample taken apart, summed over an iteration: for each delay over
+     * {@link #TAIL_NANOS}, how long the thread that ran the probe spent runnable but waiting for a
+     * CPU meanwhile (Linux's run delay, the second figure of {@code /proc/thread-self/schedstat},
+     * read before the first timestamp and after the second, so neither read is in the delay).
+     * Where the file is absent the tail is counted as not measured.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class RunDelays {
+        /** A delay longer than this is the tail: beyond the bucket of asys's p99 on this machine
+         *  kind, and beyond scenario 6's goal for the p99. */
+        static final long TAIL_NANOS = 100_000;
+        /** Delays in the tail; of them, those whose probe thread waited for a CPU at least half
+         *  the delay, and those whose run delay could not be read; their delays, and their run
+         *  delays, each counted up to its delay (Linux adds a wait to the run delay when it ends,
+         *  so one begun before the sample is read whole). */
+        public long tailSamples, tailWaitingForCpu, tailNotMeasured, tailDelayNanos, tailRunDelayNanos;
+
+        /** The schedstat files of the threads that ran a probe so far. */
+        private final java.util.Set<java.nio.file.Path> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Their run delays as the sample began: written on the loop before the probe is queued,
+         *  read by the thread that runs it (ordered by the runtime's queues). */
+        private java.util.Map<java.nio.file.Path, Long> atStart = java.util.Map.of();
+        /** The probe's thread's run delay over the sample, ns; -1 when not measured. */
+        private volatile long probeRunDelay = -1;
+        /** This thread's schedstat file ({@code /proc/thread-self} resolved), or null without one. */
+        private static final ThreadLocal<java.nio.file.Path> OWN = ThreadLocal.withInitial(() -> {
+            try {
+                java.nio.file.Path task = java.nio.file.Path.of("/proc").resolve(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")));
+                java.nio.file.Path f = task.resolve("schedstat");
+                return java.nio.file.Files.isReadable(f) ? f : null;
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
+        });
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            tailSamples = tailWaitingForCpu = tailNotMeasured = tailDelayNanos = tailRunDelayNanos = 0;
+        }
+
+        /** On the loop, before the first timestamp: the run delay of every thread that ran a probe. */
+        void before() {
+            probeRunDelay = -1;
+            java.util.Map<java.nio.file.Path, Long> m = new java.util.HashMap<>();
+            for (java.nio.file.Path f : seen) m.put(f, runDelay(f));
+            atStart = m;
+        }
+
+        /** In the probe, after its timestamp: its thread's run delay since the sample began
+         *  (not measured the first time a thread runs it, or without the file). */
+        void afterProbe() {
+            java.nio.file.Path f = OWN.get();
+            if (f == null) return;
+            Long start = atStart.get(f);
+            long now = runDelay(f);
+            seen.add(f);
+            if (start != null && start >= 0 && now >= 0) probeRunDelay = now - start;
+        }
+
+        static long runDelay(java.nio.file.Path schedstat) {
+            try {
+                String[] f = java.nio.file.Files.readString(schedstat).trim().split(" ");
+                return Long.parseLong(f[1]);
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        void add(long delay) {
+            if (delay <= TAIL_NANOS) return;
+            tailSamples++;
+            tailDelayNanos += delay;
+            long waited = probeRunDelay;
+            if (waited < 0) {
+                tailNotMeasured++;
+                return;
+            }
+            tailRunDelayNanos += Math.min(waited, delay);   // a wait begun before the sample counts within it only
+            if (2 * waited >= delay) tailWaitingForCpu++;
         }
     }
 
