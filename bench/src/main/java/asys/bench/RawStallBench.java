@@ -247,9 +247,9 @@ public class RawStallBench extends StallProbe {
     private void onVirtualThread(VirtualLoop v, Delays d) {
         arm();
         v.loop.execute(() -> {
-            if (d != null) queuedAt = System.nanoTime();
+            Runnable p = d == null ? probe : startOnLoop(null);
             v.factory.newThread(this::runCall).start();
-            v.loop.execute(d == null ? probe : timedProbe);
+            v.loop.execute(p);
         });
         awaitProbe();
         if (d != null) d.add(delay);

@@ -30,7 +30,6 @@ import org.openjdk.jmh.results.RunResult;
  */
 final class Report {
 
-    /** A goal of the issue, judged on this run. */
     /**
      * A goal and its verdict in this run. {@code floor}: what the same run measured beneath the
      * goal, the cost that no contender of the kind avoids (a queued call, a thread's wake-up, the
@@ -52,9 +51,14 @@ final class Report {
     private final List<Goal> goals = new ArrayList<>();
     private final StringBuilder md = new StringBuilder();
 
+    /** The rows measured again with more iterations (see {@link BenchMain#JUDGED}), as the run
+     *  names them. */
+    private final List<String> remeasured;
+
     Report(String profile, String date, BenchMain.Machine machine, Jdk25 jdk25,
-           Map<String, Collection<RunResult>> results, Path out) {
+           Map<String, Collection<RunResult>> results, List<String> remeasured, Path out) {
         this.profile = profile;
+        this.remeasured = remeasured;
         this.date = date;
         this.machine = machine;
         this.jdk25 = jdk25;
@@ -126,6 +130,10 @@ final class Report {
                         ? " (1 fork, 2 warm-up and 3 measured iterations of 1 s: errors are wide)"
                         : " (3 forks, each 3 warm-up and 3 measured iterations of 1 s)")
                 .append(". Raw JMH output: `bench/results/").append(profile).append(".json`.\n\n");
+        if (!remeasured.isEmpty()) {
+            md.append("Measured again with twice the iterations, their error having exceeded 20 % of their score (the tables ")
+                    .append("give the second measurement): ").append(String.join("; ", remeasured)).append(".\n\n");
+        }
         callsTable("s1-fast-path", "0", "1. Trivial non-blocking call", profile + "-s1.png");
         callsTable("s2-mixed", "1", "2. Mixed load: 99 % non-blocking, 1 % blocking 1 ms", profile + "-s2.png");
         handoff();
@@ -182,13 +190,13 @@ final class Report {
             goals.add(new Goal("1", "asys fast path (execute form) over a direct call", num(overhead) + " ns per call"
                     + " (handler form " + num(1e9 / score(asys) - 1e9 / score(direct)) + " ns)", "≤ 10 ns",
                     overhead <= 10, "by " + num(overhead - 10) + " ns",
-                    queued == null ? null : "a plain queue: " + num(queuedNs) + " ns" + below(queuedNs > 10)
+                    queued == null ? null : "a plain queue: " + num(queuedNs) + " ns" + beyond(queuedNs > 10)
                             + (steps == null ? "" : "; with the design's steps " + num(1e9 / score(steps) - 1e9 / score(direct)) + " ns")
                             + (onLoop == null ? "" : ", on a loop thread " + num(1e9 / score(onLoop) - 1e9 / score(direct)) + " ns")));
             double r = score(execute) / score(vertx), queuedRatio = queued == null ? Double.NaN : score(queued) / score(vertx);
             goals.add(new Goal("1", "asys (execute form) ÷ Vert.x executeBlocking, throughput", ratio(r), "≥ 30×", r >= 30,
                     "by a factor of " + num(30 / r),
-                    queued == null ? null : "a plain queue ÷ Vert.x: " + ratio(queuedRatio) + below(queuedRatio < 30)));
+                    queued == null ? null : "a plain queue ÷ Vert.x: " + ratio(queuedRatio) + beyond(queuedRatio < 30)));
             Double bytes = allocated(execute);
             if (bytes != null) {
                 goals.add(new Goal("1", "bytes allocated per quick call, execute form (the benchmark's own objects made beforehand)",
@@ -202,7 +210,7 @@ final class Report {
     }
 
     /** The floor's verdict on the goal: set beyond what no contender of the kind reaches. */
-    private static String below(boolean beyond) { return beyond ? " (the goal lies beyond it)" : ""; }
+    private static String beyond(boolean goalBeyond) { return goalBeyond ? " (the goal lies beyond it)" : ""; }
 
     /**
      * The mixed load's floor: a blocking call costs at least one thread's wake-up (half the unpark
@@ -214,7 +222,7 @@ final class Report {
         if (pp == null || share <= 0) return null;
         double wakeUp = score(pp) / 2, leaves = 1e6 / vertxPerSecond / 3 * (100.0 / share);
         return "one thread's wake-up per blocking call (half the unpark ping-pong): " + num(wakeUp) + " µs; the goal leaves "
-                + num(leaves) + " µs per blocking call and its " + (100 / share - 1) + " quick neighbours" + below(wakeUp > leaves);
+                + num(leaves) + " µs per blocking call and its " + (100 / share - 1) + " quick neighbours" + beyond(wakeUp > leaves);
     }
 
     /** Bytes allocated per call (JMH's GC profiler, when it ran), or null. */
@@ -226,7 +234,7 @@ final class Report {
     }
 
     /** A row whose error exceeds 20 % of its score: too wide to judge a goal on. */
-    private static boolean wide(RunResult r) {
+    static boolean wide(RunResult r) {
         double e = error(r), sc = score(r);
         return !Double.isNaN(e) && sc > 0 && e > 0.2 * sc;
     }
@@ -365,7 +373,7 @@ final class Report {
         goals.add(new Goal("4", "asys: p99 delay of a ready task, as the loop sees it", upTo(asysP99, DELAY_BUCKETS), "≤ 20 µs",
                 asysP99 <= 20_000, "p99 " + upTo(asysP99, DELAY_BUCKETS),
                 wake == null ? null : "a parked thread's wake-up, from `unpark` to running: p99 " + upTo(wakeP99, DELAY_BUCKETS)
-                        + below(wakeP99 > 20_000) + ", p50 " + upTo(percentile(wake.getSecondaryResults(), "samples", DELAY_BUCKETS, 0.5),
+                        + beyond(wakeP99 > 20_000) + ", p50 " + upTo(percentile(wake.getSecondaryResults(), "samples", DELAY_BUCKETS, 0.5),
                         DELAY_BUCKETS)));
     }
 
@@ -511,7 +519,7 @@ final class Report {
             String before = beforeBlock(r);
             String floor = String.join("; ", java.util.stream.Stream.of(
                     Double.isNaN(vertxP) ? null : "Vert.x's loop, which waits for no thread, on the same block: p99 "
-                            + upTo(vertxP, DELAY_BUCKETS) + below(vertxP > 100_000),
+                            + upTo(vertxP, DELAY_BUCKETS) + beyond(vertxP > 100_000),
                     before == null ? null : "the call on the loop before its read could block: " + before,
                     tail == null ? null : "asys's tail: " + tail).filter(java.util.Objects::nonNull).toList());
             goals.add(new Goal("6", "asys with the agent: p99 delay of a ready task, as the loop sees it, " + g[2],

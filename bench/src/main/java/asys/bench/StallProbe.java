@@ -18,8 +18,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * checked, so that a contender that loses or breaks the call cannot look fast.
  *
  * <p>The loop-side sample, without the benchmark's own wake-ups: a task on the loop takes a
- * timestamp ({@link #queuedAt}), queues {@link #timedProbe} and starts the blocking call; the
- * probe takes the second when the loop runs it. The delays are counted in {@link Delays}.
+ * timestamp ({@link #startOnLoop}), queues the probe it returns and starts the blocking call; the
+ * probe takes the second when the loop runs it. The delays are counted in {@link Delays}, the
+ * tail taken apart in {@link RunDelays}.
  */
 public abstract class StallProbe {
 
@@ -33,7 +34,7 @@ public abstract class StallProbe {
 
     /** The loop-side sample: taken on the loop when it queues the probe, and when it runs it. */
     volatile long queuedAt, delay;
-    final Runnable timedProbe = () -> {
+    private final Runnable timedProbe = () -> {
         delay = System.nanoTime() - queuedAt;
         probe.run();
     };
@@ -100,8 +101,7 @@ public abstract class StallProbe {
             p.loop.execute(probe);
         } else {
             p.loop.execute(() -> {
-                queuedAt = System.nanoTime();
-                p.loop.execute(timedProbe);
+                p.loop.execute(startOnLoop(null));
                 runCall();
             });
         }
@@ -114,12 +114,12 @@ public abstract class StallProbe {
     void onVertx(VertxLoop v, Delays d) {
         arm();
         v.ctx.runOnContext(ignored -> {
-            if (d != null) queuedAt = System.nanoTime();
+            Runnable p = d == null ? probe : startOnLoop(null);
             v.vertx.executeBlocking(this::call, false).onComplete(ar -> {
                 if (ar.failed()) blockingCall.wrong(ar.cause());
                 blockingCall.done(0, ar.succeeded() ? ar.result() : -1);
             });
-            v.ctx.runOnContext(x -> (d == null ? probe : timedProbe).run());
+            v.ctx.runOnContext(x -> p.run());
         });
         awaitProbe();
         if (d != null) d.add(delay);

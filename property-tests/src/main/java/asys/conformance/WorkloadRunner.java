@@ -95,6 +95,9 @@ public final class WorkloadRunner {
         CompletableFuture<Object>[] machines = new CompletableFuture[n];
         AtomicReferenceArray<CallHandle<Object>> handles = new AtomicReferenceArray<>(n);
         AtomicIntegerArray handled = new AtomicIntegerArray(n);
+        // Per call: 1 once its submission returned (the call accepted), which the close waits for;
+        // a handle is set earlier for the execute form (the releases wait on it), so it cannot say so.
+        AtomicIntegerArray submitted = new AtomicIntegerArray(n);
         CountDownLatch allHandled = new CountDownLatch(n);
         Map<Integer, List<Integer>> queued = new HashMap<>();   // per identity id: its calls in the order queued
         for (int i = 0; i < n; i++) {
@@ -129,6 +132,7 @@ public final class WorkloadRunner {
                                 seen.observe(o, v, e);
                                 h.onResult(seen);
                             });
+                            submitted.set(x, 1);
                             continue;
                         }
                         handle = switch (s.kind()) {
@@ -137,6 +141,7 @@ public final class WorkloadRunner {
                             default -> id.submit(s.flags(), () -> body(s, x, gates[x], passed, mode), h);
                         };
                         handles.set(x, handle);
+                        submitted.set(x, 1);
                     }
                 });
             }
@@ -148,7 +153,7 @@ public final class WorkloadRunner {
             for (int x : w.releaseOrder()) {
                 if (x == Workload.CLOSE) {                     // close every identity, calls in flight
                     waitFor(() -> {
-                        for (int c = 0; c < n; c++) if (handles.get(c) == null) return false;
+                        for (int c = 0; c < n; c++) if (submitted.get(c) == 0) return false;
                         return true;
                     }, -1, violations, "the close (every call submitted)");
                     for (Identity id : ids) id.close();
