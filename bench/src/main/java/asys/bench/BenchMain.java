@@ -126,6 +126,7 @@ public final class BenchMain {
                 Collection<RunResult> r = new Runner(o.build()).run();
                 benchmarks += r.size();
                 json.put(run.name(), Files.readString(file));
+                results.put(run.name(), r);   // (kept should a second measurement fail)
                 results.put(run.name(), remeasureWide(run, profile, jdk25, r, out, json, remeasured));
             } catch (RunnerException e) {
                 failures.add(run.name() + ": " + e.getMessage());
