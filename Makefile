@@ -11,7 +11,7 @@ BUILT     = model-check/target/classes/asys/modelcheck/Main.class model-check/ta
 
 TEST_CLASS = $(firstword $(subst \#, ,$(T)))
 
-.PHONY: test-one help check check-full check-distributed model-scale test fuzz bench bench-full stress mutation clean launcher example trace-throughput
+.PHONY: test-one help check check-full check-distributed model-scale test fuzz bench bench-full bench-instructions stress mutation clean launcher example trace-throughput
 
 help:
 	@echo "asys: asynchronous calls by thread-blocked hook and identity transfer"
@@ -42,6 +42,11 @@ help:
 	@echo "                   plots, and bench/results/quick.md; ends with"
 	@echo "                   'bench: N benchmarks, F failed, goals met G of K; T s'"
 	@echo "  make bench-full  the same, careful profile (3 forks per row; about 42 minutes)"
+	@echo "  make bench-instructions  the instructions a quick call costs its loop's thread, counted by"
+	@echo "                   valgrind's callgrind (asys's execute form against the design's steps on a loop,"
+	@echo "                   by compiled method; about 1 minute; JAVA=... for another JDK); ends with"
+	@echo "                   'loop-instructions: asysExecute A, designStepsOnLoop D instructions per quick call"
+	@echo "                   on the loop (callgrind, N calls); asys's own O'"
 	@echo "  make stress      STRESS_CALLS (default 10^7) calls of a realistic mix over 8 identities, checked"
 	@echo "                   with an exactly-once ledger; ends with 'stress: N calls, L lost, D double, T s'"
 	@echo "  make mutation    PIT on the runtime (impl/): report in impl/target/pit-reports; ends with"
@@ -97,6 +102,10 @@ bench:
 bench-full:
 	$(MVN) -pl bench -am install -Dmaven.test.skip=true
 	$(JAVA) -cp '$(BENCH_CP)' asys.bench.BenchMain full
+
+bench-instructions:
+	$(MVN) -pl bench -am install -Dmaven.test.skip=true
+	$(JAVA) -cp '$(BENCH_CP)' asys.bench.LoopInstructionsMain
 
 example:
 	$(MVN) -pl impl test-compile

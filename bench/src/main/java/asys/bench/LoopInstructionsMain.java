@@ -1,0 +1,338 @@
+package asys.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The instructions a quick call costs its loop's thread, counted, not timed: asys's execute form
+ * ({@code asysExecute}'s state and calls) against the design's steps on a loop thread of their own
+ * ({@code designStepsOnLoop}'s), each run under valgrind's callgrind, which counts the instructions
+ * each thread executes whatever else the machine is doing. A count moves only when the code does,
+ * so it locates what a change to the fast path adds or saves where JMH's noise on a shared machine
+ * hides a few nanoseconds.
+ *
+ * <p>Each contender runs in a JVM of its own under callgrind, twice: {@code WARM} batches of
+ * {@link Work#BATCH} quick calls (the JIT compiles the path, synchronously: {@code -Xbatch}), a
+ * full collection (the loop's objects old, as in a server that has run a while), then
+ * {@code MEASURED} batches, or twice as many. The difference of the two runs, on the loop's
+ * thread, over the calls it adds, is the loop's instructions per quick call; the compilation log
+ * ({@code -XX:+LogCompilation}) places them in the compiled methods that executed them. The loop
+ * feeds itself (each batch is a task on the loop that queues its calls and then its own next
+ * batch), so that no thread waits for another and no wake-up or spin is counted. Outside JMH the
+ * design's call and handler are inlined as asys's are.
+ *
+ * <p>Two JVM options make the JIT's code run under valgrind: {@code -XX:-ImplicitNullChecks}
+ * (every null check an explicit compare and branch, in both contenders, rather than a trapped
+ * fault, which valgrind does not hand back to the JVM reliably) and
+ * {@code -XX:GuaranteedSafepointInterval=0} (no periodic safepoint, for the same reason). The
+ * counts are therefore a little above those of the code a JVM runs normally, for both.
+ *
+ * <p>Usage: {@code LoopInstructionsMain [WARM [MEASURED]]} (defaults 200 and 200 batches). Ends
+ * with one line:
+ * {@code loop-instructions: asysExecute A, designStepsOnLoop D instructions per quick call on the loop (callgrind, N calls); asys's own O},
+ * or {@code loop-instructions: SKIPPED, ...} (exit status 0) where valgrind is absent, or
+ * {@code loop-instructions: FAILED, ...} (exit status 1).
+ */
+public final class LoopInstructionsMain {
+
+    private static final String[] CONTENDERS = {"asysExecute", "designStepsOnLoop"};
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("harness")) {
+            harness(args);
+            return;
+        }
+        int warm, measured;
+        try {
+            warm = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+            measured = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        } catch (NumberFormatException e) {
+            warm = measured = -1;
+        }
+        if (warm < 1 || measured < 1 || args.length > 2) {
+            System.err.println("usage: LoopInstructionsMain [WARM_BATCHES >= 1 [MEASURED_BATCHES >= 1]]");
+            System.exit(2);
+        }
+        if (!onPath("valgrind")) {
+            System.out.println("loop-instructions: SKIPPED, valgrind is not installed (Debian's package valgrind)");
+            return;
+        }
+        Path dir = Files.createTempDirectory("asys-loop-instructions-");
+        System.out.println("callgrind's files and the compilation logs: " + dir);
+        try {
+            Map<String, double[]> perCall = new LinkedHashMap<>();
+            for (String who : CONTENDERS) {
+                // The two runs of a contender at once: each JVM counts its own instructions.
+                Run shorter = new Run(dir.resolve(who + "-1"), who, warm, measured);
+                Run longer = new Run(dir.resolve(who + "-2"), who, warm, 2 * measured);
+                shorter.await();
+                longer.await();
+                Map<String, Long> a = shorter.loopThread(), b = longer.loopThread();
+                long calls = (long) measured * Work.BATCH;
+                Map<String, Double> diff = new HashMap<>();
+                for (String k : union(a, b)) diff.put(k, (b.getOrDefault(k, 0L) - a.getOrDefault(k, 0L)) / (double) calls);
+                double total = diff.values().stream().mapToDouble(Double::doubleValue).sum();
+                perCall.put(who, new double[] {total});
+                System.out.printf("%s: %.1f instructions per quick call on its loop's thread, by compiled method:%n", who, total);
+                diff.entrySet().stream().filter(e -> Math.abs(e.getValue()) >= 0.5)
+                        .sorted((x, y) -> Double.compare(Math.abs(y.getValue()), Math.abs(x.getValue())))
+                        .forEach(e -> System.out.printf("  %8.1f  %s%n", e.getValue(), e.getKey()));
+            }
+            double asys = perCall.get(CONTENDERS[0])[0], design = perCall.get(CONTENDERS[1])[0];
+            System.out.printf("loop-instructions: %s %.1f, %s %.1f instructions per quick call on the loop (callgrind, %d calls); asys's own %.1f%n",
+                    CONTENDERS[0], asys, CONTENDERS[1], design, (long) measured * Work.BATCH, asys - design);
+        } catch (Exception e) {
+            System.out.println("loop-instructions: FAILED, " + e.getMessage() + " (files in " + dir + ")");
+            System.exit(1);
+        }
+    }
+
+    private static List<String> union(Map<String, Long> a, Map<String, Long> b) {
+        List<String> keys = new ArrayList<>(a.keySet());
+        for (String k : b.keySet()) if (!a.containsKey(k)) keys.add(k);
+        return keys;
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) return false;
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, program))) return true;
+        }
+        return false;
+    }
+
+    /** One JVM under callgrind, running {@link #harness}. */
+    private static final class Run {
+        final Path dir;
+        final String who;
+        final Process process;
+
+        Run(Path dir, String who, int warm, int measured) throws IOException {
+            this.dir = dir;
+            this.who = who;
+            Files.createDirectories(dir);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = List.of("valgrind", "--tool=callgrind", "--separate-threads=yes",
+                    "--callgrind-out-file=" + dir.resolve("callgrind.out"),
+                    java, "-XX:+UnlockDiagnosticVMOptions", "-XX:-ImplicitNullChecks", "-XX:GuaranteedSafepointInterval=0",
+                    "-XX:+LogCompilation", "-XX:LogFile=" + dir.resolve("compilation.log"), "-Xbatch",
+                    "-cp", System.getProperty("java.class.path"), LoopInstructionsMain.class.getName(),
+                    "harness", who, Integer.toString(warm), Integer.toString(measured));
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("output.txt").toFile()).start();
+        }
+
+        void await() throws Exception {
+            if (!process.waitFor(20, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(who + " under callgrind did not end within 20 minutes");
+            }
+            String out = Files.readString(dir.resolve("output.txt"), StandardCharsets.UTF_8);
+            if (process.exitValue() != 0 || !out.contains(DONE)) {
+                throw new IllegalStateException(who + " under callgrind failed (exit status " + process.exitValue()
+                        + "; its output in " + dir.resolve("output.txt") + ")");
+            }
+        }
+
+        /** The loop's thread: the one that ran the most compiled code; its instructions by method. */
+        Map<String, Long> loopThread() throws IOException {
+            List<Nmethod> code = Nmethod.read(dir.resolve("compilation.log"));
+            Map<String, Long> best = null;
+            long bestCompiled = -1;
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().startsWith("callgrind.out-"))::iterator) {
+                    Map<String, Long> byMethod = byMethod(f, code);
+                    long compiled = byMethod.entrySet().stream().filter(e -> !e.getKey().startsWith("("))
+                            .mapToLong(Map.Entry::getValue).sum();
+                    if (compiled > bestCompiled) {
+                        bestCompiled = compiled;
+                        best = byMethod;
+                    }
+                }
+            }
+            if (best == null) throw new IllegalStateException(who + ": callgrind wrote no per-thread file in " + dir);
+            return best;
+        }
+    }
+
+    /** A compiled method's code, from the compilation log. */
+    record Nmethod(long from, long to, String method) {
+        private static final Pattern NMETHOD = Pattern.compile("<nmethod ([^>]*)/>");
+        private static final Pattern ATTR = Pattern.compile("(\\w+)='([^']*)'");
+
+        static List<Nmethod> read(Path log) throws IOException {
+            List<Nmethod> all = new ArrayList<>();
+            Matcher m = NMETHOD.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            while (m.find()) {
+                Map<String, String> a = new HashMap<>();
+                Matcher at = ATTR.matcher(m.group(1));
+                while (at.find()) a.put(at.group(1), at.group(2));
+                if (!a.containsKey("address") || !a.containsKey("size") || !a.containsKey("method")) continue;
+                long from = Long.decode(a.get("address"));
+                String[] parts = a.get("method").replace("&lt;", "<").replace("&gt;", ">").split(" ");
+                String name = parts.length >= 2 ? parts[0] + "::" + parts[1] : parts[0];
+                all.add(new Nmethod(from, from + Long.parseLong(a.get("size")), name));
+            }
+            return all;
+        }
+
+        /** The method compiled last at {@code address}, or null. */
+        static String at(List<Nmethod> code, long address) {
+            for (int i = code.size() - 1; i >= 0; i--) {
+                Nmethod n = code.get(i);
+                if (n.from <= address && address < n.to) return n.method;
+            }
+            return null;
+        }
+    }
+
+    private static final Pattern HEX_NAME = Pattern.compile("0x([0-9a-f]+).*");
+
+    /**
+     * A thread's own instructions (callgrind's self cost) by the compiled method that executed
+     * them; code of the JIT's outside any method (the interpreter, stubs) and the JVM's own (its
+     * shared library) under a name in parentheses. Reads callgrind's format: {@code fn=} starts a
+     * function's costs, a cost line after {@code calls=} is a callee's inclusive cost (skipped),
+     * names are compressed as {@code (id) name}, then {@code (id)}.
+     */
+    static Map<String, Long> byMethod(Path callgrindFile, List<Nmethod> code) throws IOException {
+        Map<String, String> names = new HashMap<>();
+        Map<String, Long> cost = new HashMap<>();
+        String fn = null;
+        boolean callCost = false;
+        for (String line : Files.readAllLines(callgrindFile, StandardCharsets.ISO_8859_1)) {
+            if (line.isEmpty()) continue;
+            char c = line.charAt(0);
+            if (line.startsWith("fn=") || line.startsWith("cfn=")) {
+                String name = name(line.substring(line.indexOf('=') + 1), names);
+                if (c == 'f') fn = name;
+                continue;
+            }
+            if (line.startsWith("calls=")) {
+                callCost = true;
+                continue;
+            }
+            if (!(Character.isDigit(c) || c == '+' || c == '-' || c == '*')) continue;
+            if (callCost) {
+                callCost = false;
+                continue;
+            }
+            String[] t = line.trim().split("\\s+");
+            if (t.length < 2 || fn == null) continue;
+            cost.merge(fn, Long.parseLong(t[t.length - 1]), Long::sum);
+        }
+        Map<String, Long> byMethod = new HashMap<>();
+        for (Map.Entry<String, Long> e : cost.entrySet()) {
+            Matcher m = HEX_NAME.matcher(e.getKey());
+            String method;
+            if (m.matches()) {
+                method = Nmethod.at(code, Long.parseUnsignedLong(m.group(1), 16));
+                if (method == null) method = "(the JIT's code outside any method: the interpreter, stubs)";
+            } else {
+                method = "(the JVM's and the C library's own code)";
+            }
+            byMethod.merge(method, e.getValue(), Long::sum);
+        }
+        return byMethod;
+    }
+
+    /** A compressed name: {@code (id) name} defines it, {@code (id)} refers to it. */
+    private static String name(String spec, Map<String, String> names) {
+        if (!spec.startsWith("(")) return spec;
+        int close = spec.indexOf(')');
+        String id = spec.substring(0, close + 1), rest = spec.substring(close + 1).trim();
+        if (!rest.isEmpty()) names.put(id, rest);
+        return names.getOrDefault(id, id);
+    }
+
+    // ---- the harness, in the JVM under callgrind ------------------------------------------------
+
+    private static final String DONE = "loop-instructions harness: done";
+
+    /** {@code harness CONTENDER WARM MEASURED}: the loop runs WARM batches, a full collection,
+     *  then MEASURED batches, each batch a task on the loop that queues its calls and its
+     *  successor; the results are checked at the end. */
+    private static void harness(String[] args) throws Exception {
+        String who = args[1];
+        int warm = Integer.parseInt(args[2]), measured = Integer.parseInt(args[3]);
+        CallsBench bench = new CallsBench();
+        bench.share = 0;
+        Feeder feeder;
+        if (who.equals("asysExecute")) {
+            CallsBench.AsysPrepared a = new CallsBench.AsysPrepared();
+            a.setup();
+            a.prepare(bench);
+            feeder = new Feeder(a.window, a.calls, a.loop::execute, (p, calls) -> {
+                for (CallsBench.Prepared c : calls) a.loop.execute(c, c);
+            }, a::tearDown);
+        } else if (who.equals("designStepsOnLoop")) {
+            CallsBench.DesignStepsOnLoop d = new CallsBench.DesignStepsOnLoop();
+            d.prepare(bench);
+            d.startLoop();
+            feeder = new Feeder(d.window, d.calls, d.loop::execute, (p, calls) -> {
+                for (CallsBench.Prepared c : calls) d.add(c, c);
+                d.runAll();
+            }, d::stopLoop);
+        } else {
+            throw new IllegalArgumentException("contender: asysExecute or designStepsOnLoop, not " + who);
+        }
+        feeder.run(warm);
+        System.gc();   // the loop's objects old (see the class comment)
+        feeder.run(measured);
+        feeder.close.close();
+        System.out.println(DONE);
+    }
+
+    /** A batch's calls given to a contender on its loop. */
+    private interface Batch {
+        void run(int position, CallsBench.Prepared[] calls);
+    }
+
+    /** Batches run on the loop, each queuing the next, until {@code n} have run. */
+    private static final class Feeder {
+        final Work.Window window;
+        final CallsBench.Prepared[][] calls;
+        final java.util.function.Consumer<Runnable> onLoop;
+        final Batch batch;
+        final AutoCloseable close;
+        int position, left;
+        CountDownLatch done;
+
+        Feeder(Work.Window window, CallsBench.Prepared[][] calls, java.util.function.Consumer<Runnable> onLoop, Batch batch, AutoCloseable close) {
+            this.window = window;
+            this.calls = calls;
+            this.onLoop = onLoop;
+            this.batch = batch;
+            this.close = close;
+        }
+
+        void run(int n) throws Exception {
+            left = n;
+            done = new CountDownLatch(1);
+            onLoop.accept(this::next);
+            if (!done.await(20, TimeUnit.MINUTES)) throw new IllegalStateException("the loop did not run its batches within 20 minutes");
+            window.drain("loop-instructions");   // every call ran and returned its value (else this throws)
+        }
+
+        private void next() {
+            int p = position;
+            position = (p + 1) % Work.Window.DEPTH;
+            window.at(p).arm(Work.BATCH);
+            batch.run(p, calls[p]);
+            if (--left > 0) onLoop.accept(this::next);
+            else done.countDown();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package asys.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How {@code make bench-instructions} reads callgrind's counts and places them in compiled methods. */
+class LoopInstructionsMainTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aThreadsOwnInstructionsGoToTheCompiledMethodAtTheirAddressAndCalleesCostsAreNotCountedTwice() throws Exception {
+        Path log = dir.resolve("compilation.log");
+        Files.writeString(log, String.join("\n",
+                "<nmethod compile_id='1' compiler='c1' address='0x1000' size='256' method='asys.runtime.CallSteps run (Lasys/runtime/Identity;)Z'/>",
+                "<nmethod compile_id='2' compiler='c2' address='0x2000' size='256' method='java.lang.Object &lt;init&gt; ()V'/>",
+                // compiled again later at the same address: the later one is the one that ran last
+                "<nmethod compile_id='3' compiler='c2' address='0x1000' size='512' method='asys.runtime.IdentityLoop loopStep (Lasys/runtime/KThread;)Z'/>"));
+        Path out = dir.resolve("callgrind.out-01");
+        Files.writeString(out, String.join("\n",
+                "version: 1",
+                "positions: line",
+                "events: Ir",
+                "fn=(1) 0x0000000000001010",
+                "0 40",
+                "+2 2",
+                "cfn=(2) 0x0000000000002000",
+                "calls=3 0",
+                "0 999",              // the callee's inclusive cost, not the caller's own
+                "fn=(2)",
+                "* 7",
+                "fn=(3) 0x0000000000009000'2",
+                "0 5",
+                "fn=(4) SharedRuntime::handle_wrong_method(JavaThread*)",
+                "0 11",
+                "fn=(1)",
+                "-1 1",
+                "totals: 66"));
+        List<LoopInstructionsMain.Nmethod> code = LoopInstructionsMain.Nmethod.read(log);
+        Map<String, Long> byMethod = LoopInstructionsMain.byMethod(out, code);
+        assertEquals(Map.of(
+                "asys.runtime.IdentityLoop::loopStep", 43L,
+                "java.lang.Object::<init>", 7L,
+                "(the JIT's code outside any method: the interpreter, stubs)", 5L,
+                "(the JVM's and the C library's own code)", 11L), byMethod);
+    }
+}
