@@ -44,7 +44,7 @@ help:
 	@echo "  make bench-full  the same, careful profile (3 forks per row; about 42 minutes)"
 	@echo "  make bench-instructions  the instructions a quick call costs its loop's thread, counted by"
 	@echo "                   valgrind's callgrind (asys's execute form against the design's steps on a loop,"
-	@echo "                   by compiled method; about 1 minute; JAVA=... for another JDK); ends with"
+	@echo "                   by compiled method; about 90 s; JAVA=... for another JDK); ends with"
 	@echo "                   'loop-instructions: asysExecute A, designStepsOnLoop D instructions per quick call"
 	@echo "                   on the loop (callgrind, N calls); asys's own O'"
 	@echo "  make stress      STRESS_CALLS (default 10^7) calls of a realistic mix over 8 identities, checked"

@@ -33,13 +33,16 @@ import java.util.stream.Stream;
  * batch), so that no thread waits for another and no wake-up or spin is counted. Outside JMH the
  * design's call and handler are inlined as asys's are.
  *
- * <p>Two JVM options make the JIT's code run under valgrind: {@code -XX:-ImplicitNullChecks}
- * (every null check an explicit compare and branch, in both contenders, rather than a trapped
- * fault, which valgrind does not hand back to the JVM reliably) and
- * {@code -XX:GuaranteedSafepointInterval=0} (no periodic safepoint, for the same reason). The
- * counts are therefore a little above those of the code a JVM runs normally, for both.
+ * <p>Two JVM options make the JIT's code run under valgrind, in both contenders:
+ * {@code -XX:-ImplicitNullChecks} (every null check a compare and a branch, not a load left to
+ * fault, a fault valgrind does not always hand back to the JVM as it expects) and
+ * {@code -XX:GuaranteedSafepointInterval=0} (no periodic safepoint, whose poll faults the same
+ * way). The counts are therefore a little above those of the code a JVM runs normally. The JIT's
+ * recompilations fall at different points in the two runs of a contender, so the total moves a
+ * little from one measurement to the next (by a few instructions with the default million calls
+ * measured, by tens with a fifth of them).
  *
- * <p>Usage: {@code LoopInstructionsMain [WARM [MEASURED]]} (defaults 200 and 200 batches). Ends
+ * <p>Usage: {@code LoopInstructionsMain [WARM [MEASURED]]} (defaults 200 and 1,000 batches). Ends
  * with one line:
  * {@code loop-instructions: asysExecute A, designStepsOnLoop D instructions per quick call on the loop (callgrind, N calls); asys's own O},
  * or {@code loop-instructions: SKIPPED, ...} (exit status 0) where valgrind is absent, or
@@ -57,7 +60,7 @@ public final class LoopInstructionsMain {
         int warm, measured;
         try {
             warm = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-            measured = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+            measured = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         } catch (NumberFormatException e) {
             warm = measured = -1;
         }

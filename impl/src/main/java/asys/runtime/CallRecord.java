@@ -48,6 +48,9 @@ final class CallRecord<T> implements CallHandle<T> {
      *  cost no GC barrier, as the thread's state does (see {@link KThread}). */
     private volatile byte outcome;   // Outcome.PENDING
     private static final Outcome[] OUTCOMES = Outcome.values();
+    /** Ordinals the fast path compares the byte with, with no lookup in {@link #OUTCOMES} (static
+     *  finals: constants to the JIT). */
+    private static final byte QUICK = (byte) Outcome.QUICK.ordinal(), EAGAIN = (byte) Outcome.EAGAIN.ordinal();
     private EagainReason eagainReason;       // written before outcome (volatile) is
     private T value;                         // written before done (volatile) is
     private Throwable error;
@@ -113,16 +116,19 @@ final class CallRecord<T> implements CallHandle<T> {
      */
     boolean reusable() {
         if (!busy) return false;
-        Outcome o = outcome();
-        return delivered && (o == Outcome.QUICK || o == Outcome.EAGAIN) && !Fault.QUICK_POSTS;
+        byte o = outcome;
+        return delivered && (o == QUICK || o == EAGAIN) && !Fault.QUICK_POSTS;
     }
+
+    /** Whether Submit decided EAGAIN ({@code outcome() == EAGAIN}, with no lookup). */
+    boolean eagain() { return outcome == EAGAIN; }
 
     boolean nonblock() { return (flags & CallFlags.NONBLOCK) != 0; }
     boolean atomic() { return (flags & CallFlags.ATOMIC) != 0; }
 
     void decide(Outcome o, EagainReason reason) {
         if (outcome != 0) throw decidedTwice(o);
-        eagainReason = reason;
+        if (reason != null) eagainReason = reason;   // else null already: a record is new or reset by fill when it decides
         OUTCOME.setRelease(this, (byte) o.ordinal());
     }
 

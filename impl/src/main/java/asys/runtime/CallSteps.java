@@ -90,7 +90,7 @@ final class CallSteps {
             submitFailed(u, me, x, t);
             return true;
         }
-        if (x.outcome() == Outcome.EAGAIN || (s == TO_ALLOCATOR && (s = allocate(u, me, x)) == null)) {
+        if (x.eagain() || (s == TO_ALLOCATOR && (s = allocate(u, me, x)) == null)) {
             eagain(u, me, x, null);
             return true;
         }
@@ -311,7 +311,7 @@ final class CallSteps {
         boolean handle = x.handler != null;
         x.finish(handle ? value : null, error);   // the execute form's value goes to its handler alone (no store)
         u.inFlight--;
-        deliver(u, me, x, value);
+        deliver(u, me, x, Outcome.QUICK, value, error);
     }
 
     /** WouldBlock: NONBLOCK would block (EAGAIN, {@code running} null), or a state machine runs
@@ -410,12 +410,12 @@ final class CallSteps {
 
     /** Deliver: x's handler runs once, on its loop; what it throws goes to the uncaught-error handler. */
     static <T> void deliver(Identity u, KThread me, CallRecord<T> x) {
-        deliver(u, me, x, x.value());
+        deliver(u, me, x, x.outcome(), x.value(), x.error());
     }
 
-    /** Deliver with the call's value as the caller has it (a QUICK call of the execute form keeps
-     *  it out of its record). */
-    private static <T> void deliver(Identity u, KThread me, CallRecord<T> x, T value) {
+    /** Deliver with the call's outcome, value and error as the caller has them (CompleteInline
+     *  knows them; a QUICK call of the execute form keeps its value out of its record). */
+    private static <T> void deliver(Identity u, KThread me, CallRecord<T> x, Outcome outcome, T value, Throwable error) {
         if (x.handlerRan) throw handlerTwice(x);
         x.handlerRan = true;
         try {
@@ -426,7 +426,7 @@ final class CallSteps {
                 deliverFailed(u, x, t);
             }
             CompletionHandler<T> h = x.handler;
-            if (h == null) deliverOutcome(x, outcomeHandler(u, x), value);
+            if (h == null) deliverOutcome(x, outcomeHandler(u, x), outcome, value, error);
             else h.onResult(x);
         } catch (Throwable t) {
             handlerThrew(u, x, t);
@@ -459,10 +459,9 @@ final class CallSteps {
 
     /** The execute form's handler: the outcome, value and error themselves (EAGAIN as a
      *  {@link CallRejectedException}, as a future has it). */
-    private static <T> void deliverOutcome(CallRecord<T> x, OutcomeHandler<? super T> h, T value) {
-        Outcome o = x.outcome();
+    private static <T> void deliverOutcome(CallRecord<T> x, OutcomeHandler<? super T> h, Outcome o, T value, Throwable error) {
         if (o == Outcome.EAGAIN) rejected(x, h);
-        else h.onOutcome(o, value, x.error());
+        else h.onOutcome(o, value, error);
     }
 
     private static <T> void rejected(CallRecord<T> x, OutcomeHandler<? super T> h) {
