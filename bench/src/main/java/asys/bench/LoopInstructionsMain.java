@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -75,7 +78,7 @@ public final class LoopInstructionsMain {
         Path dir = Files.createTempDirectory("asys-loop-instructions-");
         System.out.println("callgrind's files and the compilation logs: " + dir);
         try {
-            Map<String, double[]> perCall = new LinkedHashMap<>();
+            Map<String, Double> perCall = new LinkedHashMap<>();
             for (String who : CONTENDERS) {
                 // The two runs of a contender at once: each JVM counts its own instructions.
                 Run shorter = new Run(dir.resolve(who + "-1"), who, warm, measured);
@@ -84,28 +87,24 @@ public final class LoopInstructionsMain {
                 longer.await();
                 Map<String, Long> a = shorter.loopThread(), b = longer.loopThread();
                 long calls = (long) measured * Work.BATCH;
+                Set<String> methods = new HashSet<>(a.keySet());
+                methods.addAll(b.keySet());
                 Map<String, Double> diff = new HashMap<>();
-                for (String k : union(a, b)) diff.put(k, (b.getOrDefault(k, 0L) - a.getOrDefault(k, 0L)) / (double) calls);
+                for (String k : methods) diff.put(k, (b.getOrDefault(k, 0L) - a.getOrDefault(k, 0L)) / (double) calls);
                 double total = diff.values().stream().mapToDouble(Double::doubleValue).sum();
-                perCall.put(who, new double[] {total});
+                perCall.put(who, total);
                 System.out.printf("%s: %.1f instructions per quick call on its loop's thread, by compiled method:%n", who, total);
                 diff.entrySet().stream().filter(e -> Math.abs(e.getValue()) >= 0.5)
                         .sorted((x, y) -> Double.compare(Math.abs(y.getValue()), Math.abs(x.getValue())))
                         .forEach(e -> System.out.printf("  %8.1f  %s%n", e.getValue(), e.getKey()));
             }
-            double asys = perCall.get(CONTENDERS[0])[0], design = perCall.get(CONTENDERS[1])[0];
+            double asys = perCall.get(CONTENDERS[0]), design = perCall.get(CONTENDERS[1]);
             System.out.printf("loop-instructions: %s %.1f, %s %.1f instructions per quick call on the loop (callgrind, %d calls); asys's own %.1f%n",
                     CONTENDERS[0], asys, CONTENDERS[1], design, (long) measured * Work.BATCH, asys - design);
         } catch (Exception e) {
             System.out.println("loop-instructions: FAILED, " + e.getMessage() + " (files in " + dir + ")");
             System.exit(1);
         }
-    }
-
-    private static List<String> union(Map<String, Long> a, Map<String, Long> b) {
-        List<String> keys = new ArrayList<>(a.keySet());
-        for (String k : b.keySet()) if (!a.containsKey(k)) keys.add(k);
-        return keys;
     }
 
     private static boolean onPath(String program) {
@@ -277,14 +276,14 @@ public final class LoopInstructionsMain {
             CallsBench.AsysPrepared a = new CallsBench.AsysPrepared();
             a.setup();
             a.prepare(bench);
-            feeder = new Feeder(a.window, a.calls, a.loop::execute, (p, calls) -> {
+            feeder = new Feeder(a.window, a.calls, a.loop::execute, calls -> {
                 for (CallsBench.Prepared c : calls) a.loop.execute(c, c);
             }, a::tearDown);
         } else if (who.equals("designStepsOnLoop")) {
             CallsBench.DesignStepsOnLoop d = new CallsBench.DesignStepsOnLoop();
             d.prepare(bench);
             d.startLoop();
-            feeder = new Feeder(d.window, d.calls, d.loop::execute, (p, calls) -> {
+            feeder = new Feeder(d.window, d.calls, d.loop::execute, calls -> {
                 for (CallsBench.Prepared c : calls) d.add(c, c);
                 d.runAll();
             }, d::stopLoop);
@@ -298,22 +297,18 @@ public final class LoopInstructionsMain {
         System.out.println(DONE);
     }
 
-    /** A batch's calls given to a contender on its loop. */
-    private interface Batch {
-        void run(int position, CallsBench.Prepared[] calls);
-    }
-
     /** Batches run on the loop, each queuing the next, until {@code n} have run. */
     private static final class Feeder {
         final Work.Window window;
         final CallsBench.Prepared[][] calls;
-        final java.util.function.Consumer<Runnable> onLoop;
-        final Batch batch;
+        final Consumer<Runnable> onLoop;
+        /** A batch's calls given to the contender, on its loop. */
+        final Consumer<CallsBench.Prepared[]> batch;
         final AutoCloseable close;
         int position, left;
         CountDownLatch done;
 
-        Feeder(Work.Window window, CallsBench.Prepared[][] calls, java.util.function.Consumer<Runnable> onLoop, Batch batch, AutoCloseable close) {
+        Feeder(Work.Window window, CallsBench.Prepared[][] calls, Consumer<Runnable> onLoop, Consumer<CallsBench.Prepared[]> batch, AutoCloseable close) {
             this.window = window;
             this.calls = calls;
             this.onLoop = onLoop;
@@ -333,7 +328,7 @@ public final class LoopInstructionsMain {
             int p = position;
             position = (p + 1) % Work.Window.DEPTH;
             window.at(p).arm(Work.BATCH);
-            batch.run(p, calls[p]);
+            batch.accept(calls[p]);
             if (--left > 0) onLoop.accept(this::next);
             else done.countDown();
         }

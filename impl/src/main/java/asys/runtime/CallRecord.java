@@ -169,7 +169,7 @@ final class CallRecord<T> implements CallHandle<T> {
 
     @Override public long id() { return id; }
     @Override public Outcome outcome() { return OUTCOMES[outcome]; }
-    @Override public EagainReason eagainReason() { return outcome() == Outcome.EAGAIN ? eagainReason : null; }
+    @Override public EagainReason eagainReason() { return eagain() ? eagainReason : null; }
     @Override public boolean isDone() { return done; }
     @Override public T value() { return done ? value : null; }
     @Override public Throwable error() { return done ? error : null; }
