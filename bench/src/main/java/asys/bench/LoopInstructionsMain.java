@@ -131,9 +131,23 @@ public final class LoopInstructionsMain {
                     "--callgrind-out-file=" + dir.resolve("callgrind.out"),
                     java, "-XX:+UnlockDiagnosticVMOptions", "-XX:-ImplicitNullChecks", "-XX:GuaranteedSafepointInterval=0",
                     "-XX:+LogCompilation", "-XX:LogFile=" + dir.resolve("compilation.log"), "-Xbatch",
-                    "-cp", System.getProperty("java.class.path"), LoopInstructionsMain.class.getName(),
+                    "-cp", absoluteClassPath(), LoopInstructionsMain.class.getName(),
                     "harness", who, Integer.toString(warm), Integer.toString(measured));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("output.txt").toFile()).start();
+            process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)   // (a JVM's crash log lands in its run's folder)
+                    .redirectOutput(dir.resolve("output.txt").toFile()).start();
+        }
+
+        /** This JVM's class path with every entry absolute (the run's JVM starts in its own folder). */
+        private static String absoluteClassPath() {
+            StringBuilder cp = new StringBuilder();
+            for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                if (e.isEmpty()) continue;
+                boolean all = e.endsWith("*");   // a folder's jars, as the Makefile gives them
+                String path = Path.of(all ? e.substring(0, e.length() - 1) : e).toAbsolutePath().toString();
+                if (cp.length() > 0) cp.append(java.io.File.pathSeparator);
+                cp.append(all ? path + java.io.File.separator + "*" : path);
+            }
+            return cp.toString();
         }
 
         void await() throws Exception {
