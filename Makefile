@@ -9,7 +9,10 @@ LAUNCHER  = $(JAVA) -cp $(MC_CP) asys.modelcheck.Main
 PT_CP     = property-tests/target/classes:$$(cat property-tests/target/runtime-classpath.txt)
 BUILT     = model-check/target/classes/asys/modelcheck/Main.class model-check/target/lib/tla2tools.jar
 
-TEST_CLASS = $(firstword $(subst \#, ,$(T)))
+# T=Class#method: the class. (A "#" outside a function, escaped, is one in every GNU make;
+# inside one, make 4.3 and later read the backslash as part of it.)
+HASH      := \#
+TEST_CLASS = $(firstword $(subst $(HASH), ,$(T)))
 
 .PHONY: test-one help check check-full check-distributed model-scale test fuzz bench bench-full bench-instructions stress mutation clean launcher example trace-throughput
 

@@ -45,6 +45,9 @@ public final class Replay {
     public record Result(Path file, int steps, List<String> mismatches) {}
 
     static final long STEP_TIMEOUT_MS = 3_000;
+    /** How long a replayed runtime may take to close: the whole wait while it matched the
+     *  behaviour, a short one once it did not. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10), CLOSE_TIMEOUT_AFTER_MISMATCH = Duration.ofMillis(500);
 
     private Replay() {}
 
@@ -189,7 +192,11 @@ public final class Replay {
                 gates.get(x).forEach(g -> g.release(10));
                 machines.get(x).complete(x);
             }
-            if (!rt.close(Duration.ofSeconds(10))) mismatches.add("close did not finish");
+            // A runtime that matched so far gets the whole wait to close; one that already
+            // mismatched (a fault build's, whose loop may never end) a short one: its mismatch is
+            // reported, and the wait would only slow the teeth down.
+            Duration wait = mismatches.isEmpty() ? CLOSE_TIMEOUT : CLOSE_TIMEOUT_AFTER_MISMATCH;
+            if (!rt.close(wait)) mismatches.add("close did not finish within " + wait.toMillis() + " ms");
         }
         compare(steps, perCall, handles, trace, mismatches);
         return new Result(file, steps.size(), List.copyOf(mismatches));
