@@ -45,6 +45,10 @@ import java.util.stream.Stream;
  * little from one measurement to the next (by a few instructions with the default million calls
  * measured, by tens with a fifth of them).
  *
+ * <p>The runs' files (callgrind's, the compilation logs, each JVM's output) are in a temporary
+ * folder, removed once the count is made unless {@code -Dasys.instructions.keep=true}; a failed
+ * run's are kept, and the summary line names the folder.
+ *
  * <p>Usage: {@code LoopInstructionsMain [WARM [MEASURED]]} (defaults 200 and 1,000 batches). Ends
  * with one line:
  * {@code loop-instructions: asysExecute A, designStepsOnLoop D instructions per quick call on the loop (callgrind, N calls); asys's own O},
@@ -76,7 +80,9 @@ public final class LoopInstructionsMain {
             return;
         }
         Path dir = Files.createTempDirectory("asys-loop-instructions-");
-        System.out.println("callgrind's files and the compilation logs: " + dir);
+        boolean keep = Boolean.getBoolean("asys.instructions.keep");
+        System.out.println("callgrind's files and the compilation logs: " + dir
+                + (keep ? "" : " (removed after a run that succeeds; -Dasys.instructions.keep=true keeps them)"));
         try {
             Map<String, Double> perCall = new LinkedHashMap<>();
             for (String who : CONTENDERS) {
@@ -101,9 +107,17 @@ public final class LoopInstructionsMain {
             double asys = perCall.get(CONTENDERS[0]), design = perCall.get(CONTENDERS[1]);
             System.out.printf("loop-instructions: %s %.1f, %s %.1f instructions per quick call on the loop (callgrind, %d calls); asys's own %.1f%n",
                     CONTENDERS[0], asys, CONTENDERS[1], design, (long) measured * Work.BATCH, asys - design);
+            if (!keep) removeAll(dir);   // some 27 MB a run; a failed run's are kept for the reader
         } catch (Exception e) {
             System.out.println("loop-instructions: FAILED, " + e.getMessage() + " (files in " + dir + ")");
             System.exit(1);
+        }
+    }
+
+    /** Removes {@code dir} and everything in it. */
+    static void removeAll(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) Files.delete(p);
         }
     }
 

@@ -1,6 +1,7 @@
 package asys.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,5 +51,15 @@ class LoopInstructionsMainTest {
                 "java.lang.Object::<init>", 7L,
                 "(the JIT's code outside any method: the interpreter, stubs)", 5L,
                 "(the JVM's and the C library's own code)", 11L), byMethod);
+    }
+
+    @Test
+    void aRunsFolderIsRemovedWithEverythingInIt() throws Exception {
+        Path run = dir.resolve("run");
+        Files.createDirectories(run.resolve("asysExecute-1"));
+        Files.writeString(run.resolve("asysExecute-1").resolve("callgrind.out-01"), "events: Ir\n");
+        Files.writeString(run.resolve("compilation.log"), "<nmethod/>");
+        LoopInstructionsMain.removeAll(run);
+        assertFalse(Files.exists(run), "the run's folder is gone");
     }
 }
