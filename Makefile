@@ -47,8 +47,9 @@ help:
 	@echo "  make bench-full  the same, careful profile (3 forks per row; about 42 minutes)"
 	@echo "  make bench-instructions  the instructions a quick call costs its loop's thread, counted by"
 	@echo "                   valgrind's callgrind (asys's execute form against the design's steps on a loop,"
-	@echo "                   by compiled method; about 90 s; JAVA=... for another JDK, KEEP=1 to keep"
-	@echo "                   callgrind's files, removed after a run that succeeds); ends with"
+	@echo "                   by compiled method; about 90 s; JAVA=... for another JDK, JVM_OPTIONS='...'"
+	@echo "                   for more options to both contenders' JVMs, KEEP=1 to keep callgrind's files,"
+	@echo "                   removed after a run that succeeds); ends with"
 	@echo "                   'loop-instructions: asysExecute A, designStepsOnLoop D instructions per quick call"
 	@echo "                   on the loop (callgrind, N calls); asys's own O'"
 	@echo "  make stress      STRESS_CALLS (default 10^7) calls of a realistic mix over 8 identities, checked"
@@ -109,7 +110,7 @@ bench-full:
 
 bench-instructions:
 	$(MVN) -pl bench -am install -Dmaven.test.skip=true
-	$(JAVA) $(if $(KEEP),-Dasys.instructions.keep=true) -cp '$(BENCH_CP)' asys.bench.LoopInstructionsMain
+	$(JAVA) $(if $(KEEP),-Dasys.instructions.keep=true) $(if $(JVM_OPTIONS),'-Dasys.instructions.jvmOptions=$(JVM_OPTIONS)') -cp '$(BENCH_CP)' asys.bench.LoopInstructionsMain
 
 example:
 	$(MVN) -pl impl test-compile

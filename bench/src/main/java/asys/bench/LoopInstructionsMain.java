@@ -45,6 +45,9 @@ import java.util.stream.Stream;
  * little from one measurement to the next (by a few instructions with the default million calls
  * measured, by tens with a fifth of them).
  *
+ * <p>More options for both contenders' JVMs: {@code -Dasys.instructions.jvmOptions="..."} (make's
+ * {@code JVM_OPTIONS}), after the ones above.
+ *
  * <p>The runs' files (callgrind's, the compilation logs, each JVM's output) are in a temporary
  * folder, removed once the count is made unless {@code -Dasys.instructions.keep=true}; a failed
  * run's are kept, and the summary line names the folder.
@@ -58,6 +61,10 @@ import java.util.stream.Stream;
 public final class LoopInstructionsMain {
 
     private static final String[] CONTENDERS = {"asysExecute", "designStepsOnLoop"};
+    /** More options for both contenders' JVMs ({@code -Dasys.instructions.jvmOptions="..."},
+     *  separated by spaces; {@code JVM_OPTIONS=...} to make). */
+    private static final List<String> JVM_OPTIONS =
+            Stream.of(System.getProperty("asys.instructions.jvmOptions", "").trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("harness")) {
@@ -141,12 +148,13 @@ public final class LoopInstructionsMain {
             this.who = who;
             Files.createDirectories(dir);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = List.of("valgrind", "--tool=callgrind", "--separate-threads=yes",
+            List<String> cmd = new ArrayList<>(List.of("valgrind", "--tool=callgrind", "--separate-threads=yes",
                     "--callgrind-out-file=" + dir.resolve("callgrind.out"),
                     java, "-XX:+UnlockDiagnosticVMOptions", "-XX:-ImplicitNullChecks", "-XX:GuaranteedSafepointInterval=0",
-                    "-XX:+LogCompilation", "-XX:LogFile=" + dir.resolve("compilation.log"), "-Xbatch",
-                    "-cp", absoluteClassPath(), LoopInstructionsMain.class.getName(),
-                    "harness", who, Integer.toString(warm), Integer.toString(measured));
+                    "-XX:+LogCompilation", "-XX:LogFile=" + dir.resolve("compilation.log"), "-Xbatch"));
+            cmd.addAll(JVM_OPTIONS);
+            cmd.addAll(List.of("-cp", absoluteClassPath(), LoopInstructionsMain.class.getName(),
+                    "harness", who, Integer.toString(warm), Integer.toString(measured)));
             process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)   // (a JVM's crash log lands in its run's folder)
                     .redirectOutput(dir.resolve("output.txt").toFile()).start();
         }
