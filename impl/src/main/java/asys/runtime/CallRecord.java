@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * done once ({@link #finish}), after which its handler runs exactly once on its loop. Decided and done are each written by one
  * thread at a time (the loop's carrier, or the worker that finishes it) and published through
  * volatile fields, so any thread may read the handle.
+ *
+ * <p>One exception: a QUICK call of the execute form is delivered on its caller's stack with its
+ * outcome, value and error handed to its handler directly ({@code CallSteps.deliverQuick}), and
+ * the loop's record that carried it records none of them: no handle or future of it exists to
+ * read them, and the record stays PENDING until the loop's next execute-form call takes it
+ * ({@link #reusable}).
  */
 final class CallRecord<T> implements CallHandle<T> {
 
@@ -50,7 +56,8 @@ final class CallRecord<T> implements CallHandle<T> {
     private static final Outcome[] OUTCOMES = Outcome.values();
     /** Ordinals the fast path compares the byte with, with no lookup in {@link #OUTCOMES} (static
      *  finals: constants to the JIT). */
-    private static final byte QUICK = (byte) Outcome.QUICK.ordinal(), EAGAIN = (byte) Outcome.EAGAIN.ordinal();
+    private static final byte PENDING = (byte) Outcome.PENDING.ordinal(), QUICK = (byte) Outcome.QUICK.ordinal(),
+            EAGAIN = (byte) Outcome.EAGAIN.ordinal();
     private EagainReason eagainReason;       // written before outcome (volatile) is
     private T value;                         // written before done (volatile) is
     private Throwable error;
@@ -80,8 +87,9 @@ final class CallRecord<T> implements CallHandle<T> {
     boolean busy;
 
     /**
-     * Makes this free record the execute-form call {@code id}, as new (on its loop, which alone
-     * holds it: its last call was delivered at once, QUICK or EAGAIN, and had no handle). Its
+     * Makes this free record the execute-form call {@code id} (on its loop, which alone holds it:
+     * its last call was delivered at once, QUICK or EAGAIN, and had no handle). It is as new
+     * already: PENDING, nothing decided, done or delivered ({@link #release} left it so). Its
      * code and handler stay in the submission queue's slot ({@link SubmissionQueue#call},
      * {@link SubmissionQueue#handler}); {@link #call} and {@link #outcomeHandler} are null until
      * the record keeps them itself ({@link SubmissionQueue#unpin}). Plain writes, and none of a
@@ -91,33 +99,40 @@ final class CallRecord<T> implements CallHandle<T> {
         busy = true;
         this.id = id;
         this.flags = flags;
-        OUTCOME.set(this, (byte) Outcome.PENDING.ordinal());
+    }
+
+    /** The execute-form call this record carried was delivered on its caller's stack: the record
+     *  is free for the loop's next one, as new, and keeps nothing of this one's. A QUICK call left
+     *  it as new (see the class comment); an EAGAIN one decided, finished and delivered it, and
+     *  that is undone here. (Its value was never stored: the execute form's goes to its handler
+     *  alone; its code and handler are cleared where they are, by {@link SubmissionQueue#ran}.) */
+    void release() {
+        if (outcome != PENDING) renew();
+        busy = false;
+    }
+
+    /** Back to PENDING, with nothing decided, done or delivered (off the QUICK path). */
+    private void renew() {
+        OUTCOME.set(this, PENDING);
         eagainReason = null;
+        value = null;
         error = null;
         DONE.set(this, false);
         DELIVERED.set(this, false);
         handlerRan = false;
     }
 
-    /** The execute-form call this record carried was delivered on its caller's stack: the record
-     *  is free for the loop's next one, and keeps nothing of this one's. (Its value was never
-     *  stored: the execute form's goes to its handler alone; its code and handler are cleared
-     *  where they are, by {@link SubmissionQueue#ran}.) */
-    void release() {
-        error = null;
-        busy = false;
-    }
-
     /**
      * Whether the loop may reuse this record for its next execute-form call: a loop's record
-     * ({@link #busy}: no handle, no future) whose call was delivered on its caller's stack (QUICK
-     * or EAGAIN), so that nothing else refers to it. An IN_PROGRESS call's record went to a worker
-     * or a state machine and the completion queue: it is not reused.
+     * ({@link #busy}: no handle, no future) whose call was delivered on its caller's stack: QUICK
+     * (delivered with no outcome recorded, so still PENDING once its call's steps are over) or
+     * EAGAIN, so that nothing else refers to it. An IN_PROGRESS call's record went to a worker or
+     * a state machine and the completion queue: it is not reused.
      */
     boolean reusable() {
         if (!busy) return false;
         byte o = outcome;
-        return delivered && (o == QUICK || o == EAGAIN) && !Fault.QUICK_POSTS;
+        return (o == PENDING || delivered && (o == QUICK || o == EAGAIN)) && !Fault.QUICK_POSTS;
     }
 
     /** Whether Submit decided EAGAIN ({@code outcome() == EAGAIN}, with no lookup). */

@@ -302,6 +302,12 @@ final class CallSteps {
             }
         }
         leaveCall(u, me, x, null);   // the step's event first, then its effect on x
+        if (x.handler == null && !Fault.QUICK_POSTS) {   // the execute form: no handle to record the outcome for
+            u.countQuick();
+            u.inFlight--;
+            deliverQuick(u, me, x, value, error);
+            return;
+        }
         if (Fault.QUICK_POSTS) {
             u.completions.callWentAsync();
             u.completions.machineComplete(x);
@@ -433,6 +439,29 @@ final class CallSteps {
         } finally {
             me.resetThreadState();
             x.delivered();
+        }
+    }
+
+    /**
+     * Deliver for a QUICK call of the execute form, on its caller's stack: its handler runs once,
+     * here, with the outcome, value and error handed to it; the loop's record that carried the
+     * call records none of them (no handle or future of it exists: see {@link CallRecord}), and
+     * the one path of CompleteInline that comes here runs once per call. What the handler throws
+     * goes to the uncaught-error handler.
+     */
+    private static <T> void deliverQuick(Identity u, KThread me, CallRecord<T> x, T value, Throwable error) {
+        try {
+            try {
+                Inject.at(Inject.Point.Deliver);
+                u.checkOwner(me);
+            } catch (Throwable t) {
+                deliverFailed(u, x, t);
+            }
+            outcomeHandler(u, x).onOutcome(Outcome.QUICK, value, error);
+        } catch (Throwable t) {
+            handlerThrew(u, x, t);
+        } finally {
+            me.resetThreadState();
         }
     }
 

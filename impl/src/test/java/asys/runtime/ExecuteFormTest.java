@@ -54,10 +54,19 @@ class ExecuteFormTest {
                     return "never";
                 }, into(out));
                 u.execute(() -> "b", into(out));
+                u.execute(CallFlags.NONBLOCK, () -> {   // EAGAIN twice in a row: the record renewed each time
+                    Blocking.sleep(Duration.ofMillis(1));
+                    return "never";
+                }, into(out));
+                u.execute(CallFlags.NONBLOCK, () -> {
+                    Blocking.sleep(Duration.ofMillis(1));
+                    return "never";
+                }, into(out));
+                u.execute(() -> "c", into(out));
             });
-            awaitSize(out, 4);
+            awaitSize(out, 7);
             Thread.sleep(20);   // no second outcome arrives
-            assertEquals(4, out.size(), "one outcome per call: " + out);
+            assertEquals(7, out.size(), "one outcome per call: " + out);
             assertEquals(new Seen(Outcome.QUICK, "a", null, u), out.get(0));
             assertEquals(new Seen(Outcome.QUICK, null, thrown, u), out.get(1));
             Seen eagain = out.get(2);
@@ -67,9 +76,14 @@ class ExecuteFormTest {
             assertEquals(EagainReason.WOULD_BLOCK, r.reason());
             assertEquals(Long.parseLong(field(h.events("Submit").get(2), "call")), r.callId(), "the rejection names the call");
             assertEquals(new Seen(Outcome.QUICK, "b", null, u), out.get(3));
+            for (int k = 4; k <= 5; k++) {
+                assertEquals(Outcome.EAGAIN, out.get(k).outcome(), out.toString());
+                assertEquals(EagainReason.WOULD_BLOCK, assertInstanceOf(CallRejectedException.class, out.get(k).error()).reason());
+            }
+            assertEquals(new Seen(Outcome.QUICK, "c", null, u), out.get(6));
             List<String> ids = new ArrayList<>();
             for (String s : h.events("Submit")) ids.add(field(s, "call"));
-            assertEquals(4, new HashSet<>(ids).size(), "each call has an id of its own, the record reused or not: " + ids);
+            assertEquals(7, new HashSet<>(ids).size(), "each call has an id of its own, the record reused or not: " + ids);
             assertTrue(h.uncaught.isEmpty(), h.uncaught.toString());
         }
     }
