@@ -121,6 +121,13 @@ public final class LoopInstructionsMain {
         }
     }
 
+    /** The crash log a JVM that ran in {@code dir} left there ({@code hs_err_pid*.log}), or null. */
+    static Path crashLog(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("hs_err_pid\\d+\\.log")).findFirst().orElse(null);
+        }
+    }
+
     /** Removes {@code dir} and everything in it. */
     static void removeAll(Path dir) throws IOException {
         try (Stream<Path> all = Files.walk(dir)) {
@@ -137,15 +144,32 @@ public final class LoopInstructionsMain {
         return false;
     }
 
-    /** One JVM under callgrind, running {@link #harness}. */
+    /**
+     * One JVM under callgrind, running {@link #harness}. A JVM that dies of a crash of its own
+     * (its crash log, {@code hs_err_pid*.log}, in its folder) is started again in a new folder, at
+     * most {@link #ATTEMPTS} times in all: JDK 25's compiled code now and then dies of a SIGSEGV
+     * under valgrind that the same harness with the same options does not meet without it.
+     */
     private static final class Run {
-        final Path dir;
+        static final int ATTEMPTS = 3;
+        final Path base;
         final String who;
-        final Process process;
+        final int warm, measured;
+        /** The current attempt's folder and JVM. */
+        Path dir;
+        Process process;
+        int attempt = 1;
 
         Run(Path dir, String who, int warm, int measured) throws IOException {
-            this.dir = dir;
+            this.base = dir;
             this.who = who;
+            this.warm = warm;
+            this.measured = measured;
+            start(dir);
+        }
+
+        private void start(Path dir) throws IOException {
+            this.dir = dir;
             Files.createDirectories(dir);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = new ArrayList<>(List.of("valgrind", "--tool=callgrind", "--separate-threads=yes",
@@ -173,14 +197,23 @@ public final class LoopInstructionsMain {
         }
 
         void await() throws Exception {
-            if (!process.waitFor(20, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(who + " under callgrind did not end within 20 minutes");
-            }
-            String out = Files.readString(dir.resolve("output.txt"), StandardCharsets.UTF_8);
-            if (process.exitValue() != 0 || !out.contains(DONE)) {
-                throw new IllegalStateException(who + " under callgrind failed (exit status " + process.exitValue()
-                        + "; its output in " + dir.resolve("output.txt") + ")");
+            while (true) {
+                if (!process.waitFor(20, TimeUnit.MINUTES)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException(who + " under callgrind did not end within 20 minutes");
+                }
+                String out = Files.readString(dir.resolve("output.txt"), StandardCharsets.UTF_8);
+                if (process.exitValue() == 0 && out.contains(DONE)) return;
+                Path crashLog = crashLog(dir);
+                if (crashLog == null || attempt == ATTEMPTS) {
+                    throw new IllegalStateException(who + " under callgrind failed (exit status " + process.exitValue()
+                            + (crashLog == null ? "" : ", a crash of the JVM in attempt " + attempt + " of " + ATTEMPTS)
+                            + "; its output in " + dir.resolve("output.txt") + ")");
+                }
+                attempt++;
+                System.out.println(who + "'s JVM crashed under callgrind (its log: " + crashLog + "); attempt "
+                        + attempt + " of " + ATTEMPTS);
+                start(base.resolveSibling(base.getFileName() + "-attempt-" + attempt));
             }
         }
 

@@ -2,6 +2,7 @@ package asys.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,5 +62,15 @@ class LoopInstructionsMainTest {
         Files.writeString(run.resolve("compilation.log"), "<nmethod/>");
         LoopInstructionsMain.removeAll(run);
         assertFalse(Files.exists(run), "the run's folder is gone");
+    }
+
+    @Test
+    void aJvmThatCrashedIsKnownByTheCrashLogItLeftInItsFolder() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("asysExecute-1"));
+        Files.writeString(run.resolve("output.txt"), "# A fatal error has been detected by the Java Runtime Environment\n");
+        Files.writeString(run.resolve("callgrind.out-01"), "events: Ir\n");
+        assertNull(LoopInstructionsMain.crashLog(run), "no crash log: the run failed some other way");
+        Path log = Files.writeString(run.resolve("hs_err_pid18549.log"), "SIGSEGV\n");
+        assertEquals(log, LoopInstructionsMain.crashLog(run));
     }
 }
