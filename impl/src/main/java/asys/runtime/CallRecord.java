@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * volatile fields, so any thread may read the handle.
  *
  * <p>One exception: a QUICK call of the execute form is delivered on its caller's stack with its
- * outcome, value and error handed to its handler directly ({@code CallSteps.deliverQuick}), and
+ * outcome, value and error handed to its handler directly ({@code CallSteps.runHandler}), and
  * the loop's record that carried it records none of them: no handle or future of it exists to
  * read them, and the record stays PENDING until the loop's next execute-form call takes it
  * ({@link #reusable}).

@@ -305,7 +305,7 @@ final class CallSteps {
         if (x.handler == null && !Fault.QUICK_POSTS) {   // the execute form: no handle to record the outcome for
             u.countQuick();
             u.inFlight--;
-            deliverQuick(u, me, x, value, error);
+            runHandler(u, me, x, Outcome.QUICK, value, error);   // Deliver, nothing recorded (see CallRecord)
             return;
         }
         if (Fault.QUICK_POSTS) {
@@ -425,6 +425,20 @@ final class CallSteps {
         if (x.handlerRan) throw handlerTwice(x);
         x.handlerRan = true;
         try {
+            runHandler(u, me, x, outcome, value, error);
+        } finally {
+            x.delivered();
+        }
+    }
+
+    /**
+     * Deliver's own part: x's handler runs, on its loop; what it throws goes to the uncaught-error
+     * handler. Called by {@link #deliver}, which records that it ran, and for a QUICK call of the
+     * execute form by CompleteInline directly, which records nothing: no handle or future of such
+     * a call exists to read it (see {@link CallRecord}), and that path runs once per call.
+     */
+    private static <T> void runHandler(Identity u, KThread me, CallRecord<T> x, Outcome outcome, T value, Throwable error) {
+        try {
             try {
                 Inject.at(Inject.Point.Deliver);
                 u.checkOwner(me);
@@ -434,30 +448,6 @@ final class CallSteps {
             CompletionHandler<T> h = x.handler;
             if (h == null) deliverOutcome(x, outcomeHandler(u, x), outcome, value, error);
             else h.onResult(x);
-        } catch (Throwable t) {
-            handlerThrew(u, x, t);
-        } finally {
-            me.resetThreadState();
-            x.delivered();
-        }
-    }
-
-    /**
-     * Deliver for a QUICK call of the execute form, on its caller's stack: its handler runs once,
-     * here, with the outcome, value and error handed to it; the loop's record that carried the
-     * call records none of them (no handle or future of it exists: see {@link CallRecord}), and
-     * the one path of CompleteInline that comes here runs once per call. What the handler throws
-     * goes to the uncaught-error handler.
-     */
-    private static <T> void deliverQuick(Identity u, KThread me, CallRecord<T> x, T value, Throwable error) {
-        try {
-            try {
-                Inject.at(Inject.Point.Deliver);
-                u.checkOwner(me);
-            } catch (Throwable t) {
-                deliverFailed(u, x, t);
-            }
-            outcomeHandler(u, x).onOutcome(Outcome.QUICK, value, error);
         } catch (Throwable t) {
             handlerThrew(u, x, t);
         } finally {

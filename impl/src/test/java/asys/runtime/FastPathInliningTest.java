@@ -30,7 +30,7 @@ class FastPathInliningTest {
             Identity.class, List.of("execute", "checkSubmitter"),
             IdentityLoop.class, List.of("queue", "loopStep", "checkOwner", "refusesCalls"),
             SubmissionQueue.class, List.of("add", "slot", "poll", "call", "handler", "ran"),
-            CallSteps.class, List.of("run", "body", "submit", "completeInline", "leaveCall", "keepSpare", "keep", "deliver", "deliverQuick",
+            CallSteps.class, List.of("run", "body", "submit", "completeInline", "leaveCall", "keepSpare", "keep", "deliver", "runHandler",
                     "outcomeHandler", "deliverOutcome"),
             CallRecord.class, List.of("fill", "release", "reusable", "decide", "finish", "delivered", "outcome", "error"),
             KThread.class, List.of("resetThreadState", "state"),
