@@ -43,7 +43,8 @@ import java.util.stream.Stream;
  * way). The counts are therefore a little above those of the code a JVM runs normally. The JIT's
  * recompilations fall at different points in the two runs of a contender, so the total moves a
  * little from one measurement to the next (by a few instructions with the default million calls
- * measured, by tens with a fifth of them).
+ * measured, by tens with a fifth of them), and now and then the JIT compiles a method into more
+ * instructions in both runs (some twenty more, for the task that submits asys's calls).
  *
  * <p>More options for both contenders' JVMs: {@code -Dasys.instructions.jvmOptions="..."} (make's
  * {@code JVM_OPTIONS}), after the ones above.
