@@ -108,7 +108,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     /** (Fault {@code RecordReusedInFlight}: the blocked call's record takes the next execute-form call.) */
     void reuseInFlight(CallRecord<?> x) { submissions.reuseInFlight(x); }
 
-    /** Whether this identity or its runtime is closed, so that it takes no new calls. */
+    /** Whether this identity or its runtime is closed, so that it takes no new calls or tasks. */
     boolean refusesCalls() { return closing || runtime.closing(); }
 
     // ---- the loop, on its carrier thread --------------------------------------------------
