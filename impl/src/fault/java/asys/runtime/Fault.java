@@ -4,8 +4,8 @@ import java.util.Set;
 
 /**
  * The fault build's switches: deliberate mistakes, for the conformance suite's teeth. Each (but
- * three, see {@link #POST_NOT_FAILURE_ATOMIC}, {@link #RECORD_REUSED_IN_FLIGHT} and
- * {@link #HOT_SPARE_LOSES_WAKEUP}) is the twin of a broken variant of the spec (the same
+ * four, see {@link #POST_NOT_FAILURE_ATOMIC}, {@link #RECORD_REUSED_IN_FLIGHT},
+ * {@link #HOT_SPARE_LOSES_WAKEUP} and {@link #TASK_LOST_AT_CLOSE}) is the twin of a broken variant of the spec (the same
  * name as the spec's constant Fault) and must be caught by trace validation or by a property.
  * Chosen with {@code -Dasys.fault=NAME}. This class is not in the production jar: the build
  * compiles the runtime again with it in place of the production {@code Fault} (whose switches
@@ -16,7 +16,7 @@ final class Fault {
 
     static final Set<String> NAMES = Set.of("none", "NoHookCheck", "HookKeptOnFastPath", "QuickPosts",
             "AwaitNotAtomic", "PoolBeforePost", "HookKeptAtFire", "PostNotFailureAtomic", "KeepAliveRacesReserve",
-            "HeldSpareShared", "RecordReusedInFlight", "HotSpareLosesWakeup");
+            "HeldSpareShared", "RecordReusedInFlight", "HotSpareLosesWakeup", "TaskLostAtClose");
 
     static final String NAME = System.getProperty("asys.fault", "none");
 
@@ -57,6 +57,16 @@ final class Fault {
      *  taken, does not wake it either. The spec has no parks, so this one has no twin there: the
      *  runner's liveness checks (NeverStalls, ExactlyOneOutcome) must catch it. */
     static final boolean HOT_SPARE_LOSES_WAKEUP = NAME.equals("HotSpareLosesWakeup");
+    /** A task queued from another thread ({@code execute(task)}, and so {@code submit(call)} off
+     *  the loop) is not looked at again after it is queued: a close that came in after its check
+     *  may have let the loop end with the queue empty, and the task then neither runs nor is
+     *  refused. The spec has no tasks, so this one has no twin there: {@code CloseRaceMain}'s
+     *  ExactlyOneOutcome must catch it. */
+    static final boolean TASK_LOST_AT_CLOSE = NAME.equals("TaskLostAtClose");
+    /** With {@code -Dasys.fault.wideCloseWindow=true} (beside any fault, or none): a task's queueing
+     *  waits a moment after its check of a close, so that a close lands in between. Not a mistake:
+     *  the control run meets the race the runtime must handle. */
+    static final boolean WIDE_CLOSE_WINDOW = Boolean.getBoolean("asys.fault.wideCloseWindow");
     private Fault() {}
 
     /** Widens a faulty window so that a test meets it (fault builds only). */

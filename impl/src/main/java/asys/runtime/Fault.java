@@ -32,6 +32,11 @@ final class Fault {
     static final boolean RECORD_REUSED_IN_FLIGHT = false;
     /** Waking a parked spare to spin takes its parking flag but does not unpark it. */
     static final boolean HOT_SPARE_LOSES_WAKEUP = false;
+    /** A task queued from another thread as its identity closes is not looked at again. */
+    static final boolean TASK_LOST_AT_CLOSE = false;
+    /** Widens the window between a task's check of a close and its queueing (not a mistake: the
+     *  control run meets the race too). */
+    static final boolean WIDE_CLOSE_WINDOW = false;
     private Fault() {}
 
     /** Widens a faulty window in the fault build; never called in this one (its callers sit behind

@@ -73,11 +73,12 @@ public final class Identity extends IdentityLoop implements Executor, AutoClosea
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
         if (refusesCalls()) throw closedToTasks();
+        if (Fault.WIDE_CLOSE_WINDOW) Fault.pause();   // (fault build: a close lands here)
         tasks.add(task);
         // A close between the check and the add may have let the loop end with the queue empty,
         // and then nothing would run the task: taken back and refused if the loop has not taken
         // it. (Either way the task has one fate: it runs, or its submitter is told it will not.)
-        if (refusesCalls() && tasks.remove(task)) throw closedToTasks();
+        if (!Fault.TASK_LOST_AT_CLOSE && refusesCalls() && tasks.remove(task)) throw closedToTasks();
         if (!isCarrier(Thread.currentThread())) completions.wake();
     }
 

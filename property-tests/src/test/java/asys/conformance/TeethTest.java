@@ -86,4 +86,25 @@ class TeethTest {
         if (fault.equals("none")) assertTrue(violations.isEmpty(), "the control run must be clean: " + violations);
         else assertTrue(violations.stream().anyMatch(v -> v.startsWith("NeverStalls:")), () -> fault + " must stall its loop: " + violations);
     }
+
+    /** A close has teeth against a task handed over from another thread: a task queued without a
+     *  second look at a close that came after its check (TaskLostAtClose) neither runs nor is
+     *  refused once the loop has ended; the control, meeting the same race, gives every task and
+     *  call its one outcome. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"none", "TaskLostAtClose"})
+    void aTaskLostAsItsIdentityClosesIsCaught(String fault) throws Exception {
+        Path dir = Conformance.TARGET.resolve("teeth").resolve("close-race-" + fault);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dasys.fault=" + fault, "-Dasys.fault.wideCloseWindow=true", "-cp", Conformance.faultClassPath(),
+                CloseRaceMain.class.getName(), dir.toString(), "20").inheritIO().start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the runtime's JVM did not finish");
+        assertEquals(0, p.exitValue(), "CloseRaceMain failed");
+        List<String> violations = Files.readAllLines(dir.resolve("violations.txt"));
+        System.out.printf("teeth %s (close race): %d violations%s%n", fault, violations.size(),
+                violations.isEmpty() ? "" : ", first: " + violations.get(0));
+        if (fault.equals("none")) assertTrue(violations.isEmpty(), "the control run must be clean: " + violations);
+        else assertTrue(violations.stream().anyMatch(v -> v.startsWith("ExactlyOneOutcome:")),
+                () -> fault + " must leave a task with no outcome: " + violations);
+    }
 }
