@@ -10,7 +10,7 @@ package asys.runtime;
  * <li>{@code queued}: a call made for a handle or a future is its own {@link CallRecord}, queued
  *     here;
  * <li>a call submitted with {@link Identity#execute(int, Call, OutcomeHandler)} is its code,
- *     handler, flags and id, in four arrays beside it. {@link #poll} gives it to the loop's
+ *     handler, and id and flags, in three arrays beside it. {@link #poll} gives it to the loop's
  *     record ({@link #loopRecord}), one for all such calls, by its id and flags alone: its code
  *     and handler stay in their slot, the one {@link #pinned}, which no call takes until
  *     the loop is done with them ({@link #ran}). Once the call was delivered on its caller's
@@ -23,7 +23,7 @@ package asys.runtime;
  * submitter puts in the queue, which the queue needs anyway: a reference stored into an object
  * that has lived a while costs G1's write barrier, a StoreLoad fence when the object and the
  * referent are in different regions, as the record and the call usually are. What it touches
- * stays small: four array entries, read in order, and one record, the same for every call.
+ * stays small: three array entries, read in order, and one record, the same for every call.
  */
 final class SubmissionQueue {
 
@@ -32,13 +32,15 @@ final class SubmissionQueue {
     /** Per slot: the record made for a handle or a future, or null (the slot's call is an
      *  execute-form call, in the arrays below). */
     private CallRecord<?>[] queued = new CallRecord<?>[16];
-    /** Per slot, for an execute-form call: its code, its handler, its flags and its id. The
-     *  references are cleared once the loop is done with them ({@link #ran}, {@link #unpin}),
-     *  so that the queue keeps nothing of a call past its step. */
+    /** Per slot, for an execute-form call: its code, its handler, and its id and flags in one
+     *  long ({@link #idsAndFlags}). The references are cleared once the loop is done with them
+     *  ({@link #ran}, {@link #unpin}), so that the queue keeps nothing of a call past its step. */
     private Call<?>[] calls = new Call<?>[16];
     private OutcomeHandler<?>[] handlers = new OutcomeHandler<?>[16];
-    private int[] flags = new int[16];
-    private long[] ids = new long[16];
+    private long[] idsAndFlags = new long[16];
+    /** The flags' bits at the bottom of a slot's {@link #idsAndFlags}, the id above them. */
+    private static final int FLAG_BITS = 2;
+    static { assert CallFlags.ALL < 1 << FLAG_BITS; }
     /** The oldest slot, and how many are taken. */
     private int head, size;
     /**
@@ -71,8 +73,7 @@ final class SubmissionQueue {
         int i = slot();
         calls[i] = call;
         handlers[i] = handler;
-        this.flags[i] = flags;
-        ids[i] = id;
+        idsAndFlags[i] = id << FLAG_BITS | flags;
     }
 
     /** Takes the slot after the last call's (the queue grown first when it is full). */
@@ -97,21 +98,18 @@ final class SubmissionQueue {
         CallRecord<?>[] q = new CallRecord<?>[m];
         Call<?>[] c = new Call<?>[m];
         OutcomeHandler<?>[] h = new OutcomeHandler<?>[m];
-        int[] f = new int[m];
         long[] d = new long[m];
         for (int k = 0; k < size; k++) {
             int j = (head + k) & (n - 1);
             q[k] = queued[j];
             c[k] = calls[j];
             h[k] = handlers[j];
-            f[k] = flags[j];
-            d[k] = ids[j];
+            d[k] = idsAndFlags[j];
         }
         queued = q;
         calls = c;
         handlers = h;
-        flags = f;
-        ids = d;
+        idsAndFlags = d;
         head = 0;
     }
 
@@ -150,7 +148,8 @@ final class SubmissionQueue {
         }
         CallRecord<?> r = loopRecord;
         if (r == null || r.busy) loopRecord = r = new CallRecord<>(identity);   // the first, or the last one's call is in flight
-        r.fill(ids[i], flags[i]);
+        long v = idsAndFlags[i];
+        r.fill(v >>> FLAG_BITS, (int) v & CallFlags.ALL);
         pinned = i;
         return r;
     }
