@@ -111,6 +111,11 @@ public final class LoopInstructionsMain {
                 diff.entrySet().stream().filter(e -> Math.abs(e.getValue()) >= 0.5)
                         .sorted((x, y) -> Double.compare(Math.abs(y.getValue()), Math.abs(x.getValue())))
                         .forEach(e -> System.out.printf("  %8.1f  %s%n", e.getValue(), e.getKey()));
+                double unplaced = diff.getOrDefault(UNPLACED, 0.0);
+                if (unplaced > 0.1 * total) {   // more than stubs: compiled code the log does not place
+                    System.out.printf("  (%.1f of them in code the compilation log places in no compiled method: the breakdown"
+                            + " by method is incomplete for %s in this run)%n", unplaced, who);
+                }
             }
             double asys = perCall.get(CONTENDERS[0]), design = perCall.get(CONTENDERS[1]);
             System.out.printf("loop-instructions: %s %.1f, %s %.1f instructions per quick call on the loop (callgrind, %d calls); asys's own %.1f%n",
@@ -272,6 +277,9 @@ public final class LoopInstructionsMain {
 
     private static final Pattern HEX_NAME = Pattern.compile("0x([0-9a-f]+).*");
 
+    /** The JIT's code that no compiled method of the log covers. */
+    static final String UNPLACED = "(the JIT's code outside any method: the interpreter, stubs)";
+
     /**
      * A thread's own instructions (callgrind's self cost) by the compiled method that executed
      * them; code of the JIT's outside any method (the interpreter, stubs) and the JVM's own (its
@@ -311,7 +319,7 @@ public final class LoopInstructionsMain {
             String method;
             if (m.matches()) {
                 method = Nmethod.at(code, Long.parseUnsignedLong(m.group(1), 16));
-                if (method == null) method = "(the JIT's code outside any method: the interpreter, stubs)";
+                if (method == null) method = UNPLACED;
             } else {
                 method = "(the JVM's and the C library's own code)";
             }
