@@ -74,17 +74,7 @@ class TeethTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"none", "HotSpareLosesWakeup"})
     void aHotSpareThatMissesItsWakeUpIsCaught(String fault) throws Exception {
-        Path dir = Conformance.TARGET.resolve("teeth").resolve("hot-spare-" + fault);
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dasys.fault=" + fault, "-cp", Conformance.faultClassPath(), HotSpareMain.class.getName(),
-                dir.toString(), "20").inheritIO().start();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the runtime's JVM did not finish");
-        assertEquals(0, p.exitValue(), "HotSpareMain failed");
-        List<String> violations = Files.readAllLines(dir.resolve("violations.txt"));
-        System.out.printf("teeth %s (hot spare): %d violations%s%n", fault, violations.size(),
-                violations.isEmpty() ? "" : ", first: " + violations.get(0));
-        if (fault.equals("none")) assertTrue(violations.isEmpty(), "the control run must be clean: " + violations);
-        else assertTrue(violations.stream().anyMatch(v -> v.startsWith("NeverStalls:")), () -> fault + " must stall its loop: " + violations);
+        caughtByItsProgram(HotSpareMain.class, "hot spare", fault, "NeverStalls", "stall its loop");
     }
 
     /** A close has teeth against a task handed over from another thread: a task queued without a
@@ -94,17 +84,30 @@ class TeethTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"none", "TaskLostAtClose"})
     void aTaskLostAsItsIdentityClosesIsCaught(String fault) throws Exception {
-        Path dir = Conformance.TARGET.resolve("teeth").resolve("close-race-" + fault);
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dasys.fault=" + fault, "-Dasys.fault.wideCloseWindow=true", "-cp", Conformance.faultClassPath(),
-                CloseRaceMain.class.getName(), dir.toString(), "20").inheritIO().start();
+        caughtByItsProgram(CloseRaceMain.class, "close race", fault, "ExactlyOneOutcome", "leave a task with no outcome",
+                "-Dasys.fault.wideCloseWindow=true");
+    }
+
+    /**
+     * Runs {@code program} (usage: PROGRAM DIR ROUNDS, writing violations.txt in DIR) for 20 rounds
+     * in a child JVM on the fault build with {@code fault} switched on: the control ("none") must
+     * be clean, a fault must break {@code property}.
+     */
+    private static void caughtByItsProgram(Class<?> program, String what, String fault, String property, String broken,
+            String... options) throws Exception {
+        Path dir = Conformance.TARGET.resolve("teeth").resolve(what.replace(' ', '-') + "-" + fault);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dasys.fault=" + fault));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of("-cp", Conformance.faultClassPath(), program.getName(), dir.toString(), "20"));
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the runtime's JVM did not finish");
-        assertEquals(0, p.exitValue(), "CloseRaceMain failed");
+        assertEquals(0, p.exitValue(), program.getSimpleName() + " failed");
         List<String> violations = Files.readAllLines(dir.resolve("violations.txt"));
-        System.out.printf("teeth %s (close race): %d violations%s%n", fault, violations.size(),
+        System.out.printf("teeth %s (%s): %d violations%s%n", fault, what, violations.size(),
                 violations.isEmpty() ? "" : ", first: " + violations.get(0));
         if (fault.equals("none")) assertTrue(violations.isEmpty(), "the control run must be clean: " + violations);
-        else assertTrue(violations.stream().anyMatch(v -> v.startsWith("ExactlyOneOutcome:")),
-                () -> fault + " must leave a task with no outcome: " + violations);
+        else assertTrue(violations.stream().anyMatch(v -> v.startsWith(property + ":")),
+                () -> fault + " must " + broken + ": " + violations);
     }
 }
