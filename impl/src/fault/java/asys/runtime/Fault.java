@@ -5,8 +5,9 @@ import java.util.Set;
 /**
  * The fault build's switches: deliberate mistakes, for the conformance suite's teeth. Each (but
  * four, see {@link #POST_NOT_FAILURE_ATOMIC}, {@link #RECORD_REUSED_IN_FLIGHT},
- * {@link #HOT_SPARE_LOSES_WAKEUP} and {@link #TASK_LOST_AT_CLOSE}) is the twin of a broken variant of the spec (the same
- * name as the spec's constant Fault) and must be caught by trace validation or by a property.
+ * {@link #HOT_SPARE_LOSES_WAKEUP} and {@link #TASK_LOST_AT_CLOSE}) is the twin of a broken
+ * variant of the spec (the same name as the spec's constant Fault) and must be caught by trace
+ * validation or by a property.
  * Chosen with {@code -Dasys.fault=NAME}. This class is not in the production jar: the build
  * compiles the runtime again with it in place of the production {@code Fault} (whose switches
  * are constants, all off) into {@code impl/target/fault-classes}, the class path the teeth tests
