@@ -31,7 +31,11 @@ import java.util.stream.Stream;
  * full collection (the loop's objects old, as in a server that has run a while), then
  * {@code MEASURED} batches, or twice as many. The difference of the two runs, on the loop's
  * thread, over the calls it adds, is the loop's instructions per quick call; the compilation log
- * ({@code -XX:+LogCompilation}) places them in the compiled methods that executed them. The loop
+ * ({@code -XX:+LogCompilation}) places them, instruction by instruction (callgrind's
+ * {@code --dump-instr=yes}), in the compiled methods that executed them: an instruction, not the
+ * function callgrind saw it in, since callgrind's functions of JIT code begin where code was
+ * first entered, and a jump into a method compiled on stack replacement, say, enters it with no
+ * call. The loop
  * feeds itself (each batch is a task on the loop that queues its calls and then its own next
  * batch), so that no thread waits for another and no wake-up or spin is counted. Outside JMH the
  * design's call and handler are inlined as asys's are.
@@ -44,7 +48,7 @@ import java.util.stream.Stream;
  * recompilations fall at different points in the two runs of a contender, so the total moves a
  * little from one measurement to the next (by a few instructions with the default million calls
  * measured, by tens with a fifth of them), and now and then the JIT compiles a method into more
- * instructions in both runs (some twenty more, for the task that submits asys's calls).
+ * instructions in both runs (twenty to forty more, for the task that submits asys's calls).
  *
  * <p>More options for both contenders' JVMs: {@code -Dasys.instructions.jvmOptions="..."} (make's
  * {@code JVM_OPTIONS}), after the ones above.
@@ -178,7 +182,7 @@ public final class LoopInstructionsMain {
             this.dir = dir;
             Files.createDirectories(dir);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of("valgrind", "--tool=callgrind", "--separate-threads=yes",
+            List<String> cmd = new ArrayList<>(List.of("valgrind", "--tool=callgrind", "--separate-threads=yes", "--dump-instr=yes",
                     "--callgrind-out-file=" + dir.resolve("callgrind.out"),
                     java, "-XX:+UnlockDiagnosticVMOptions", "-XX:-ImplicitNullChecks", "-XX:GuaranteedSafepointInterval=0",
                     "-XX:+LogCompilation", "-XX:LogFile=" + dir.resolve("compilation.log"), "-Xbatch"));
@@ -283,21 +287,34 @@ public final class LoopInstructionsMain {
     /**
      * A thread's own instructions (callgrind's self cost) by the compiled method that executed
      * them; code of the JIT's outside any method (the interpreter, stubs) and the JVM's own (its
-     * shared library) under a name in parentheses. Reads callgrind's format: {@code fn=} starts a
-     * function's costs, a cost line after {@code calls=} is a callee's inclusive cost (skipped),
-     * names are compressed as {@code (id) name}, then {@code (id)}.
+     * shared library) under a name in parentheses. Reads callgrind's format with positions
+     * {@code instr line}: {@code fn=} starts a function's costs, a cost line begins with its
+     * instruction's address (absolute in hex, {@code +n} or {@code -n} from the last one, or
+     * {@code *} for the same), a cost line after {@code calls=} is a callee's inclusive cost
+     * (skipped, its address kept), names are compressed as {@code (id) name}, then {@code (id)}.
+     * The JIT's code (a function callgrind names by its address) is placed by each
+     * instruction's address.
      */
     static Map<String, Long> byMethod(Path callgrindFile, List<Nmethod> code) throws IOException {
         Map<String, String> names = new HashMap<>();
-        Map<String, Long> cost = new HashMap<>();
+        Map<String, Long> byMethod = new HashMap<>();
+        Map<Long, Long> byAddress = new HashMap<>();
         String fn = null;
-        boolean callCost = false;
+        boolean fnJit = false, callCost = false, positions = false;
+        long address = 0;
         for (String line : Files.readAllLines(callgrindFile, StandardCharsets.ISO_8859_1)) {
             if (line.isEmpty()) continue;
             char c = line.charAt(0);
             if (line.startsWith("fn=") || line.startsWith("cfn=")) {
                 String name = name(line.substring(line.indexOf('=') + 1), names);
-                if (c == 'f') fn = name;
+                if (c == 'f') {
+                    fn = name;
+                    fnJit = HEX_NAME.matcher(name).matches();
+                }
+                continue;
+            }
+            if (line.startsWith("positions:")) {
+                positions = line.contains("instr");
                 continue;
             }
             if (line.startsWith("calls=")) {
@@ -305,27 +322,36 @@ public final class LoopInstructionsMain {
                 continue;
             }
             if (!(Character.isDigit(c) || c == '+' || c == '-' || c == '*')) continue;
+            String[] t = line.trim().split("\\s+");
+            if (!positions) throw new IOException(callgrindFile + " has no instruction positions (callgrind's --dump-instr=yes)");
+            address = position(t[0], address);
             if (callCost) {
                 callCost = false;
                 continue;
             }
-            String[] t = line.trim().split("\\s+");
             if (t.length < 2 || fn == null) continue;
-            cost.merge(fn, Long.parseLong(t[t.length - 1]), Long::sum);
+            long ir = Long.parseLong(t[t.length - 1]);
+            if (fnJit) byAddress.merge(address, ir, Long::sum);
+            else byMethod.merge("(the JVM's and the C library's own code)", ir, Long::sum);
         }
-        Map<String, Long> byMethod = new HashMap<>();
-        for (Map.Entry<String, Long> e : cost.entrySet()) {
-            Matcher m = HEX_NAME.matcher(e.getKey());
-            String method;
-            if (m.matches()) {
-                method = Nmethod.at(code, Long.parseUnsignedLong(m.group(1), 16));
-                if (method == null) method = UNPLACED;
-            } else {
-                method = "(the JVM's and the C library's own code)";
-            }
-            byMethod.merge(method, e.getValue(), Long::sum);
+        for (Map.Entry<Long, Long> e : byAddress.entrySet()) {
+            String method = Nmethod.at(code, e.getKey());
+            byMethod.merge(method == null ? UNPLACED : method, e.getValue(), Long::sum);
         }
         return byMethod;
+    }
+
+    /** A cost line's instruction address: {@code 0x...}, {@code +n} or {@code -n} from the last
+     *  ({@code n} decimal or {@code 0x...}), or {@code *}, the last. */
+    private static long position(String p, long last) {
+        if (p.equals("*")) return last;
+        if (p.startsWith("+")) return last + number(p.substring(1));
+        if (p.startsWith("-")) return last - number(p.substring(1));
+        return number(p);
+    }
+
+    private static long number(String n) {
+        return n.startsWith("0x") ? Long.parseUnsignedLong(n.substring(2), 16) : Long.parseLong(n);
     }
 
     /** A compressed name: {@code (id) name} defines it, {@code (id)} refers to it. */

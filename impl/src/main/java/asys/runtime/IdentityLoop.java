@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * An identity's loop, as its carrier runs it: the queues, the owner check and the loop's steps
  * (the superclass of {@link Identity}, which is the public face; a superclass, not a field, so
  * that the fast path reaches these with no extra load). Run by whichever thread carries it:
- * run the next submitted call (its steps are {@link CallSteps}'); else reap a completion and run
- * its handler; else run the next task; else, the loop idle, give back the spare it kept
+ * run the submitted calls, oldest first, until none is left (their steps are
+ * {@link CallSteps}'); else reap a completion and run its handler; else run the next task;
+ * else, the loop idle, give back the spare it kept
  * (SpareRelease); else, once closed with nothing in flight, end (IdentityEnd); else sleep until a
  * task or a completion arrives (Await when calls are outstanding). The submission queue and the
  * in-flight count belong to the carrier; the completion queue and the sleep are the
@@ -21,6 +22,9 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     final String name;
     final AsysRuntime runtime;
     final Lane lane;
+    /** The runtime's thread supply, whose flag says the runtime is closing ({@link #refusesCalls}:
+     *  a field of the identity's own, one load fewer on every submission). */
+    private final ThreadSupply threads;
     /** Completions posted and not yet reaped, and the carrier's sleep. */
     final CompletionQueue completions;
 
@@ -63,6 +67,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
         this.name = name;
         this.runtime = runtime;
         this.lane = lane;
+        this.threads = runtime.threads;
         this.completions = new CompletionQueue(id, runtime.tracer, runtime.reporter, runtime.threads,
                 () -> !tasks.isEmpty() || (closing && inFlight == 0));
         this.ended = new RuntimeFuture<>("identity " + name + "'s ended()", this);
@@ -109,7 +114,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     void reuseInFlight(CallRecord<?> x) { submissions.reuseInFlight(x); }
 
     /** Whether this identity or its runtime is closed, so that it takes no new calls or tasks. */
-    boolean refusesCalls() { return closing || runtime.closing(); }
+    boolean refusesCalls() { return closing || threads.closing(); }
 
     // ---- the loop, on its carrier thread --------------------------------------------------
 
@@ -156,9 +161,11 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     private boolean loopStep(KThread me) {
         CallRecord<?> x = submissions.poll();
         if (x != null) {
-            step(CALL);
-            if (!CallSteps.run(identity(), me, x)) return false;   // me finished x as a worker, the loop is elsewhere
-            submissions.ran(x);   // the loop's record: free for the next execute-form call, or its call's own
+            do {   // one after another in one entry of this method (nothing else would come first)
+                step(CALL);
+                if (!CallSteps.run(identity(), me, x)) return false;   // me finished x as a worker, the loop is elsewhere
+                submissions.ran(x);   // the loop's record: free for the next execute-form call, or its call's own
+            } while ((x = submissions.poll()) != null);
             return true;
         }
         CallRecord<?> c = completions.reap(me);

@@ -32,11 +32,15 @@ final class SubmissionQueue {
     /** Per slot: the record made for a handle or a future, or null (the slot's call is an
      *  execute-form call, in the arrays below). */
     private CallRecord<?>[] queued = new CallRecord<?>[16];
-    /** Per slot, for an execute-form call: its code, its handler, and its id and flags in one
-     *  long ({@link #idsAndFlags}). The references are cleared once the loop is done with them
-     *  ({@link #ran}, {@link #unpin}), so that the queue keeps nothing of a call past its step. */
-    private Call<?>[] calls = new Call<?>[16];
-    private OutcomeHandler<?>[] handlers = new OutcomeHandler<?>[16];
+    /** Per slot, for an execute-form call: its code (a {@link Call}), its handler (an
+     *  {@link OutcomeHandler}), and its id and flags in one long ({@link #idsAndFlags}). The
+     *  references are cleared once the loop is done with them ({@link #ran}, {@link #unpin}), so
+     *  that the queue keeps nothing of a call past its step. Arrays of {@code Object}, as
+     *  {@link java.util.ArrayDeque}'s: a store into a {@code Call[]} must check that the code's
+     *  class implements {@code Call} (a search of its interfaces, in JDK 25's compiled code),
+     *  one into an {@code Object[]} only that the array is one. */
+    private Object[] calls = new Object[16];
+    private Object[] handlers = new Object[16];
     private long[] idsAndFlags = new long[16];
     /** The flags' bits at the bottom of a slot's {@link #idsAndFlags}, the id above them. */
     private static final int FLAG_BITS = 2;
@@ -76,13 +80,22 @@ final class SubmissionQueue {
         idsAndFlags[i] = id << FLAG_BITS | flags;
     }
 
-    /** Takes the slot after the last call's (the queue grown first when it is full). */
+    /** Takes the slot after the last call's (room made first when the ring is full or about to
+     *  be: one compare on the common path). */
     private int slot() {
-        if (size == queued.length - 1 && pinned >= 0) unpin();   // the ring would take the pinned slot (calls queued by its call's handler)
+        int k = size;
+        CallRecord<?>[] q = queued;
+        if (k >= q.length - 1) q = makeRoom();
+        size = k + 1;
+        return (head + k) & (q.length - 1);
+    }
+
+    /** The ring has one free slot or none: the pinned slot freed when the next call would take
+     *  it (calls queued by its call's handler), the ring grown when full. Returns the ring. */
+    private CallRecord<?>[] makeRoom() {
+        if (size == queued.length - 1 && pinned >= 0) unpin();
         if (size == queued.length) grow();
-        int i = (head + size) & (queued.length - 1);
-        size++;
-        return i;
+        return queued;
     }
 
     private void grow() {
@@ -96,8 +109,8 @@ final class SubmissionQueue {
         unpin();   // (the slot's index would not survive the move)
         int n = queued.length;
         CallRecord<?>[] q = new CallRecord<?>[m];
-        Call<?>[] c = new Call<?>[m];
-        OutcomeHandler<?>[] h = new OutcomeHandler<?>[m];
+        Object[] c = new Object[m];
+        Object[] h = new Object[m];
         long[] d = new long[m];
         for (int k = 0; k < size; k++) {
             int j = (head + k) & (n - 1);
@@ -157,13 +170,13 @@ final class SubmissionQueue {
     /** The code of the call the loop's record carries (in its pinned slot, or its own). */
     Call<?> call(CallRecord<?> x) {
         Call<?> c = x.call;
-        return c != null ? c : calls[pinned];
+        return c != null ? c : (Call<?>) calls[pinned];
     }
 
     /** The handler of the execute-form call {@code x} (in its pinned slot, or its own). */
     OutcomeHandler<?> handler(CallRecord<?> x) {
         OutcomeHandler<?> h = x.outcomeHandler;
-        return h != null ? h : handlers[pinned];
+        return h != null ? h : (OutcomeHandler<?>) handlers[pinned];
     }
 
     /**
@@ -176,8 +189,8 @@ final class SubmissionQueue {
         int i = pinned;
         if (i < 0) return;
         CallRecord r = loopRecord;
-        r.call = calls[i];
-        r.outcomeHandler = handlers[i];
+        r.call = (Call) calls[i];
+        r.outcomeHandler = (OutcomeHandler) handlers[i];
         calls[i] = null;
         handlers[i] = null;
         pinned = -1;
