@@ -3,7 +3,10 @@ package asys.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +21,7 @@ class LoopInstructionsMainTest {
     Path dir;
 
     @Test
-    void aThreadsOwnInstructionsGoToTheCompiledMethodAtTheirAddressAndCalleesCostsAreNotCountedTwice() throws Exception {
+    void eachInstructionGoesToTheCompiledMethodAtItsAddressAndCalleesCostsAreNotCountedTwice() throws Exception {
         Path log = dir.resolve("compilation.log");
         Files.writeString(log, String.join("\n",
                 "<nmethod compile_id='1' compiler='c1' address='0x1000' size='256' method='asys.runtime.CallSteps run (Lasys/runtime/Identity;)Z'/>",
@@ -28,30 +31,44 @@ class LoopInstructionsMainTest {
         Path out = dir.resolve("callgrind.out-01");
         Files.writeString(out, String.join("\n",
                 "version: 1",
-                "positions: line",
+                "positions: instr line",
                 "events: Ir",
                 "fn=(1) 0x0000000000001010",
-                "0 40",
-                "+2 2",
+                "0x1010 0 40",
+                "+2 0 2",
                 "cfn=(2) 0x0000000000002000",
-                "calls=3 0",
-                "0 999",              // the callee's inclusive cost, not the caller's own
+                "calls=3 0x2000 0",
+                "+3 0 999",           // the callee's inclusive cost, not the caller's own (at 0x1015)
+                // entered by a jump, not a call: callgrind counts it in the function of 0x1010,
+                // yet it is the code of the method compiled at 0x2000
+                "+0xff0 0 4",
                 "fn=(2)",
-                "* 7",
+                "0x2000 0 7",
                 "fn=(3) 0x0000000000009000'2",
-                "0 5",
+                "0x9000 0 5",
                 "fn=(4) SharedRuntime::handle_wrong_method(JavaThread*)",
-                "0 11",
+                "0x7f0000 0 11",
                 "fn=(1)",
-                "-1 1",
-                "totals: 66"));
+                "0x1012 0 1",
+                "-2 0 1",
+                "* 0 1",
+                "totals: 72"));
         List<LoopInstructionsMain.Nmethod> code = LoopInstructionsMain.Nmethod.read(log);
         Map<String, Long> byMethod = LoopInstructionsMain.byMethod(out, code);
         assertEquals(Map.of(
-                "asys.runtime.IdentityLoop::loopStep", 43L,
-                "java.lang.Object::<init>", 7L,
+                "asys.runtime.IdentityLoop::loopStep", 45L,
+                "java.lang.Object::<init>", 11L,
                 "(the JIT's code outside any method: the interpreter, stubs)", 5L,
                 "(the JVM's and the C library's own code)", 11L), byMethod);
+    }
+
+    @Test
+    void aFileWithoutInstructionAddressesIsRefusedByName() throws Exception {
+        Path out = dir.resolve("callgrind.out-01");
+        Files.writeString(out, String.join("\n", "version: 1", "positions: line", "events: Ir",
+                "fn=(1) 0x0000000000001010", "0 40"));
+        IOException e = assertThrows(IOException.class, () -> LoopInstructionsMain.byMethod(out, List.of()));
+        assertTrue(e.getMessage().contains("callgrind.out-01") && e.getMessage().contains("--dump-instr=yes"), e.getMessage());
     }
 
     @Test

@@ -7,14 +7,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * An identity's loop, as its carrier runs it: the queues, the owner check and the loop's steps
  * (the superclass of {@link Identity}, which is the public face; a superclass, not a field, so
- * that the fast path reaches these with no extra load). Run by whichever thread carries it:
- * run the submitted calls, oldest first, until none is left (their steps are
- * {@link CallSteps}'); else reap a completion and run its handler; else run the next task;
- * else, the loop idle, give back the spare it kept
- * (SpareRelease); else, once closed with nothing in flight, end (IdentityEnd); else sleep until a
- * task or a completion arrives (Await when calls are outstanding). The submission queue and the
- * in-flight count belong to the carrier; the completion queue and the sleep are the
- * {@link CompletionQueue}'s.
+ * that the fast path reaches these with no extra load). Run by whichever thread carries it: run
+ * the submitted calls, oldest first, until none is left (their steps are {@link CallSteps}');
+ * else reap a completion and run its handler; else run the next task; else, the loop idle, give
+ * back the spare it kept (SpareRelease); else, once closed with nothing in flight, end
+ * (IdentityEnd); else sleep until a task or a completion arrives (Await when calls are
+ * outstanding). The submission queue and the in-flight count belong to the carrier; the
+ * completion queue and the sleep are the {@link CompletionQueue}'s.
  */
 abstract sealed class IdentityLoop extends LoopStats permits Identity {
 
@@ -161,7 +160,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     private boolean loopStep(KThread me) {
         CallRecord<?> x = submissions.poll();
         if (x != null) {
-            do {   // one after another in one entry of this method (nothing else would come first)
+            do {   // in one entry of this method (calls come before all else: the same order)
                 step(CALL);
                 if (!CallSteps.run(identity(), me, x)) return false;   // me finished x as a worker, the loop is elsewhere
                 submissions.ran(x);   // the loop's record: free for the next execute-form call, or its call's own

@@ -38,7 +38,7 @@ final class SubmissionQueue {
      *  that the queue keeps nothing of a call past its step. Arrays of {@code Object}, as
      *  {@link java.util.ArrayDeque}'s: a store into a {@code Call[]} must check that the code's
      *  class implements {@code Call} (a search of its interfaces, in JDK 25's compiled code),
-     *  one into an {@code Object[]} only that the array is one. */
+     *  one into an {@code Object[]} only that the array is an {@code Object[]}. */
     private Object[] calls = new Object[16];
     private Object[] handlers = new Object[16];
     private long[] idsAndFlags = new long[16];
