@@ -67,7 +67,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
         this.runtime = runtime;
         this.lane = lane;
         this.threads = runtime.threads;
-        this.completions = new CompletionQueue(id, runtime.tracer, runtime.reporter, runtime.threads,
+        this.completions = new CompletionQueue(id, runtime.tracer, runtime.reporter, threads,
                 () -> !tasks.isEmpty() || (closing && inFlight == 0));
         this.ended = new RuntimeFuture<>("identity " + name + "'s ended()", this);
     }

@@ -94,9 +94,8 @@
  * on its caller's stack; its code and handler stay in their slot while it runs, and a quick
  * call's outcome, value and error go to its handler without being recorded (nothing else can
  * read them: the record stays PENDING), so that a quick call stores no reference but its
- * submitter's two into the queue
- * (G1's write barrier puts a StoreLoad fence on each reference stored into an old object from
- * another region). A call that blocks keeps the record, its code and handler copied into it by
+ * submitter's two into the queue (G1's write barrier puts a StoreLoad fence on each reference
+ * stored into an old object from another region). A call that blocks keeps the record, its code and handler copied into it by
  * HookFire before the handoff (a worker and the completion queue hold it), and the loop makes
  * another. The steps of a call keep their
  * rare paths (trace events, failures, messages) in methods of their own, so that the JIT inlines
