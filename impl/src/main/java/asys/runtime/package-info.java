@@ -85,21 +85,21 @@
  * identity keeps the spare of its last call that did not block ({@code IdentityLoop.held}, the
  * spec's Held), so Submit reserves it and CompleteInline keeps it again with plain writes to the
  * carrier's own objects: no CAS, no lock, no shared counter (call ids come in blocks, QUICK calls
- * are counted per identity with opaque stores), and no completion. The lane's pool is touched
- * (a slot's CAS) only by the first call after the loop was idle, which then gives the spare back
- * (SpareRelease). With tracing off the only cost of the trace is a null check per step. A call
- * of the execute form allocates nothing either: it waits in its submission queue slot as its
- * code, its handler, and its id and flags in one entry ({@code SubmissionQueue}), and runs in
- * the loop's record, one for all such calls, free again once the call it carried was delivered
- * on its caller's stack; its code and handler stay in their slot while it runs, and a quick
- * call's outcome, value and error go to its handler without being recorded (nothing else can
- * read them: the record stays PENDING), so that a quick call stores no reference but its
- * submitter's two into the queue (G1's write barrier puts a StoreLoad fence on each reference
- * stored into an old object from another region). A call that blocks keeps the record, its code and handler copied into it by
- * HookFire before the handoff (a worker and the completion queue hold it), and the loop makes
- * another. The steps of a call keep their
- * rare paths (trace events, failures, messages) in methods of their own, so that the JIT inlines
- * a quick call's steps whole into the loop.
+ * are counted per identity with opaque stores), and no completion. The lane's pool is touched (a
+ * slot's CAS) only by the first call after the loop was idle, which then gives the spare back
+ * (SpareRelease). With tracing off the only cost of the trace is a null check per step. A call of
+ * the execute form allocates nothing either: it waits in its submission queue slot as its code,
+ * its handler, and its id and flags in one entry ({@code SubmissionQueue}), and runs in the
+ * loop's record, one for all such calls, free again once the call it carried was delivered on its
+ * caller's stack; its code and handler stay in their slot while it runs, and a quick call's
+ * outcome, value and error go to its handler without being recorded (nothing else can read them:
+ * the record stays PENDING), so that a quick call stores no reference but its submitter's two
+ * into the queue (G1's write barrier puts a StoreLoad fence on each reference stored into an old
+ * object from another region). A call that blocks keeps the record, its code and handler copied
+ * into it by HookFire before the handoff (a worker and the completion queue hold it), and the
+ * loop makes another. The steps of a call keep their rare paths (trace events, failures,
+ * messages) in methods of their own, so that the JIT inlines a quick call's steps whole into one
+ * compiled method ({@code CallSteps.run}), which the loop's step calls for each queued call.
  *
  * <p><b>The hot spare.</b> A waiting thread spins {@code spinBeforePark} after it becomes idle,
  * then parks. On a lane that hands over often ({@code Lane.hot}: two HookFires within the window,
