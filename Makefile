@@ -44,7 +44,7 @@ help:
 	@echo "                   the agent's cost; writes bench/results/quick.json, the"
 	@echo "                   plots, and bench/results/quick.md; ends with"
 	@echo "                   'bench: N benchmarks, F failed, goals met G of K; T s'"
-	@echo "  make bench-full  the same, careful profile (3 forks per row; about 42 minutes)"
+	@echo "  make bench-full  the same, careful profile (3 forks per row; about 45 minutes)"
 	@echo "  make bench-instructions  the instructions a quick call costs its loop's thread, counted by"
 	@echo "                   valgrind's callgrind (asys's execute form against the design's steps on a loop,"
 	@echo "                   by compiled method; about 90 s; JAVA=... for another JDK, JVM_OPTIONS='...'"
