@@ -130,9 +130,26 @@ final class CallRecord<T> implements CallHandle<T> {
      * a state machine and the completion queue: it is not reused.
      */
     boolean reusable() {
-        if (!busy) return false;
+        return busy && !Fault.QUICK_POSTS && reusable(outcome);
+    }
+
+    private boolean reusable(byte o) {
+        return o == PENDING || delivered && (o == QUICK || o == EAGAIN);
+    }
+
+    /**
+     * Whether this loop's record takes the loop's next execute-form call in place, its last one
+     * delivered on its caller's stack ({@link #reusable}); if so, it is as new again, as
+     * {@link #release} leaves it, but busy still ({@link SubmissionQueue#next}). One read of
+     * the outcome, PENDING after a QUICK call.
+     */
+    boolean renewForNext() {
+        if (!busy || Fault.QUICK_POSTS) return false;
         byte o = outcome;
-        return (o == PENDING || delivered && (o == QUICK || o == EAGAIN)) && !Fault.QUICK_POSTS;
+        if (o == PENDING) return true;
+        if (!reusable(o)) return false;
+        renew();
+        return true;
     }
 
     /** Whether Submit decided EAGAIN ({@code outcome() == EAGAIN}, with no lookup). */

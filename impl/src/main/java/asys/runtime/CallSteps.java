@@ -82,10 +82,9 @@ final class CallSteps {
      * the loop.
      */
     static <T> boolean run(Identity u, KThread me, CallRecord<T> x) {
-        AsysRuntime rt = u.runtime;
         KThread s;
         try {
-            s = Tracer.step(rt.tracer, CallSteps::submit, u, me, x, null);
+            s = Tracer.step(u.tracer, CallSteps::submit, u, me, x, null);
         } catch (Throwable t) {
             submitFailed(u, me, x, t);
             return true;
@@ -164,7 +163,7 @@ final class CallSteps {
      * methods of their own, out of the fast path's code, which the JIT then inlines whole.)
      */
     private static KThread submit(Identity u, KThread me, CallRecord<?> x, Object unused, Tracer tr) {
-        if (u.inFlight >= u.runtime.inFlightLimit) {
+        if (u.inFlight >= u.inFlightLimit) {
             x.decide(Outcome.EAGAIN, EagainReason.LIMIT);
             if (tr != null) submitted(tr, u, me, x, null, EagainReason.LIMIT);
             return null;
@@ -179,10 +178,10 @@ final class CallSteps {
             return null;
         }
         u.inFlight++;
-        me.state(KThread.State.IN_CALL);
+        me.state(KThread.IN_CALL);
         if (me.current != x) me.current = x;   // the loop's reused record: no store (see KThread.current)
         if (s != null) {
-            s.state(KThread.State.RESERVED);
+            s.state(KThread.RESERVED);
             if (!kept && u.lane.hot(u.runtime.hotSpareNanos)) s.warm();   // the hot spare (off the kept path)
         }
         try {
@@ -305,7 +304,7 @@ final class CallSteps {
         if (x.handler == null && !Fault.QUICK_POSTS) {   // the execute form: no handle to record the outcome for
             u.countQuick();
             u.inFlight--;
-            runHandler(u, me, x, Outcome.QUICK, value, error);   // Deliver, nothing recorded (see CallRecord)
+            runHandler(u, me, x, null, Outcome.QUICK, value, error);   // Deliver, nothing recorded (see CallRecord)
             return;
         }
         if (Fault.QUICK_POSTS) {
@@ -371,11 +370,11 @@ final class CallSteps {
     private static void leaveCall(Identity u, KThread me, CallRecord<?> x, Outcome outcome) {
         KThread s = me.spare;
         if (!(Fault.HOOK_KEPT_ON_FAST_PATH && outcome == null)) me.hookSet = false;   // the hook is cleared
-        me.state(KThread.State.USER);   // current is left as it is: meaningful only in a call's body
+        me.state(KThread.USER);   // current is left as it is: meaningful only in a call's body
         Throwable failed;
         try {
             Inject.at(outcome == null ? Inject.Point.CompleteInline : Inject.Point.WouldBlock);
-            failed = Tracer.step(u.runtime.tracer, CallSteps::keepSpare, me, s, x, outcome);
+            failed = Tracer.step(u.tracer, CallSteps::keepSpare, u, me, x, outcome);
         } catch (Throwable t) {
             if (s != null) keep(u, s);   // the step did not run: completed here
             failed = t;
@@ -390,16 +389,17 @@ final class CallSteps {
 
     /** The identity keeps {@code s} between its calls (carrier only: no other thread reads it). */
     private static void keep(Identity u, KThread s) {
-        s.state(KThread.State.HELD);
+        s.state(KThread.HELD);
         if (u.held != s) u.held = s;   // the same spare, call after call: no store
         u.holding = true;
         if (Fault.HELD_SPARE_SHARED) s.lane.give(s);   // (Fault: left in the pool as well)
     }
 
-    /** The identity keeps the spare, then the event. Returns what writing the event threw (the
-     *  step completed all the same), or null. */
-    private static Throwable keepSpare(KThread me, KThread s, CallRecord<?> x, Outcome outcome, Tracer tr) {
-        if (s != null) keep(x.identity, s);
+    /** The identity keeps the spare ({@code me}'s hook's), then the event. Returns what writing
+     *  the event threw (the step completed all the same), or null. */
+    private static Throwable keepSpare(Identity u, KThread me, CallRecord<?> x, Outcome outcome, Tracer tr) {
+        KThread s = me.spare;
+        if (s != null) keep(u, s);
         return tr == null ? null : leftCall(tr, me, s, x, outcome);
     }
 
@@ -425,7 +425,7 @@ final class CallSteps {
         if (x.handlerRan) throw handlerTwice(x);
         x.handlerRan = true;
         try {
-            runHandler(u, me, x, outcome, value, error);
+            runHandler(u, me, x, x.handler, outcome, value, error);
         } finally {
             x.delivered();
         }
@@ -435,9 +435,10 @@ final class CallSteps {
      * Deliver's own part: x's handler runs, on its loop; what it throws goes to the uncaught-error
      * handler. Called by {@link #deliver}, which records that it ran, and for a QUICK call of the
      * execute form by CompleteInline directly, which records nothing: no handle or future of such
-     * a call exists to read it (see {@link CallRecord}), and that path runs once per call.
+     * a call exists to read it (see {@link CallRecord}), and that path runs once per call. The
+     * handle forms' handler {@code h}, or null for the execute form's (its slot's, or its own).
      */
-    private static <T> void runHandler(Identity u, KThread me, CallRecord<T> x, Outcome outcome, T value, Throwable error) {
+    private static <T> void runHandler(Identity u, KThread me, CallRecord<T> x, CompletionHandler<T> h, Outcome outcome, T value, Throwable error) {
         try {
             try {
                 Inject.at(Inject.Point.Deliver);
@@ -445,7 +446,6 @@ final class CallSteps {
             } catch (Throwable t) {
                 deliverFailed(u, x, t);
             }
-            CompletionHandler<T> h = x.handler;
             if (h == null) deliverOutcome(x, outcomeHandler(u, x), outcome, value, error);
             else h.onResult(x);
         } catch (Throwable t) {

@@ -24,6 +24,10 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
     /** The runtime's thread supply, whose flag says the runtime is closing ({@link #refusesCalls}:
      *  a field of the identity's own, one load fewer on every submission). */
     private final ThreadSupply threads;
+    /** The runtime's tracer (null when off) and its limit of calls in flight per identity: the
+     *  identity's own copies, which every call reads, so that its steps load no runtime. */
+    final Tracer tracer;
+    final int inFlightLimit;
     /** Completions posted and not yet reaped, and the carrier's sleep. */
     final CompletionQueue completions;
 
@@ -67,6 +71,8 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
         this.runtime = runtime;
         this.lane = lane;
         this.threads = runtime.threads;
+        this.tracer = runtime.tracer;
+        this.inFlightLimit = runtime.inFlightLimit;
         this.completions = new CompletionQueue(id, runtime.tracer, runtime.reporter, threads,
                 () -> !tasks.isEmpty() || (closing && inFlight == 0));
         this.ended = new RuntimeFuture<>("identity " + name + "'s ended()", this);
@@ -163,8 +169,7 @@ abstract sealed class IdentityLoop extends LoopStats permits Identity {
             do {   // in one entry of this method (calls come before all else: the same order)
                 step(CALL);
                 if (!CallSteps.run(identity(), me, x)) return false;   // me finished x as a worker, the loop is elsewhere
-                submissions.ran(x);   // the loop's record: free for the next execute-form call, or its call's own
-            } while ((x = submissions.poll()) != null);
+            } while ((x = submissions.next(x)) != null);   // the loop's record: carries the next execute-form call, or its call's own
             return true;
         }
         CallRecord<?> c = completions.reap(me);

@@ -67,6 +67,15 @@ final class KThread implements Runnable {
     State state() { return STATES[state]; }
 
     void state(State s) { state = (byte) s.ordinal(); }
+
+    /** The same with the state's ordinal, for the fast path's four writes per call: a constant
+     *  to the JIT ({@link #IN_CALL} and the others below), where {@code s.ordinal()} is a load
+     *  from the enum constant (the JIT does not trust {@code Enum}'s final field). */
+    void state(byte ordinal) { state = ordinal; }
+
+    /** The ordinals of the states the fast path writes ({@link #state(byte)}). */
+    static final byte IN_CALL = (byte) State.IN_CALL.ordinal(), USER = (byte) State.USER.ordinal(),
+            RESERVED = (byte) State.RESERVED.ordinal(), HELD = (byte) State.HELD.ordinal();
     private volatile Assignment assignment;
     /** The identity and the call a HookFire hands this spare ({@link Assignment#HANDOFF}): its
      *  own fields, beside {@link #assignment}, written before it and read after it, so that the
@@ -315,7 +324,7 @@ final class KThread implements Runnable {
     /** Reserved or kept for an identity's next call: the next HookFire may hand over to it. */
     private boolean waitsForHandoff() {
         byte s = (byte) STATE.getOpaque(this);
-        return s == RESERVED_ORDINAL || s == HELD_ORDINAL;
+        return s == RESERVED || s == HELD;
     }
 
     /** The hot spare's spins between two yields, a few microseconds of {@code onSpinWait}: long
@@ -323,8 +332,7 @@ final class KThread implements Runnable {
      *  a thread with work waits for the core no longer than that. */
     private static final int HOT_SPINS = 128;
 
-    private static final byte RESERVED_ORDINAL = (byte) State.RESERVED.ordinal(), HELD_ORDINAL = (byte) State.HELD.ordinal(),
-            POOLED_ORDINAL = (byte) State.POOLED.ordinal();
+    private static final byte POOLED_ORDINAL = (byte) State.POOLED.ordinal();
 
     /**
      * Wakes this spare, just reserved on a hot lane, to spin for its work (the hot spare): the

@@ -29,10 +29,10 @@ class FastPathInliningTest {
     private static final Map<Class<?>, List<String>> FAST_PATH = Map.of(
             Identity.class, List.of("execute", "checkSubmitter"),
             IdentityLoop.class, List.of("queue", "loopStep", "checkOwner", "refusesCalls"),
-            SubmissionQueue.class, List.of("add", "slot", "poll", "call", "handler", "ran"),
+            SubmissionQueue.class, List.of("add", "slot", "poll", "next", "carry", "call", "handler", "ran"),
             CallSteps.class, List.of("run", "body", "submit", "completeInline", "leaveCall", "keepSpare", "keep", "deliver", "runHandler",
                     "outcomeHandler", "deliverOutcome"),
-            CallRecord.class, List.of("fill", "release", "reusable", "decide", "finish", "delivered", "outcome", "error"),
+            CallRecord.class, List.of("fill", "release", "reusable", "renewForNext", "decide", "finish", "delivered", "outcome", "error"),
             KThread.class, List.of("resetThreadState", "state"),
             LoopStats.class, List.of("nextCallId", "step", "countQuick"),
             Tracer.class, List.of("step"));
