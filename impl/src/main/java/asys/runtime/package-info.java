@@ -90,8 +90,8 @@
  * (SpareRelease). With tracing off the only cost of the trace is a null check per step. A call of
  * the execute form allocates nothing either: it waits in its submission queue slot as its code,
  * its handler, and its id and flags in one entry ({@code SubmissionQueue}), and runs in the
- * loop's record, one for all such calls, free again once the call it carried was delivered on its
- * caller's stack; its code and handler stay in their slot while it runs, and a quick call's
+ * loop's record, one for all such calls, which takes the next such call in place once the one it
+ * carried was delivered on its caller's stack; its code and handler stay in their slot while it runs, and a quick call's
  * outcome, value and error go to its handler without being recorded (nothing else can read them:
  * the record stays PENDING), so that a quick call stores no reference but its submitter's two
  * into the queue (G1's write barrier puts a StoreLoad fence on each reference stored into an old
