@@ -140,6 +140,47 @@ class SubmissionQueueTest {
         assertTrue(q.isEmpty());
     }
 
+    @Test
+    void theLoopsRecordTakesTheNextExecuteFormCallInPlaceAndLeavesNothingOfTheLastInItsSlot() {
+        SubmissionQueue q = new SubmissionQueue(null);
+        Call<Object> a = () -> "a", b = () -> "b";
+        OutcomeHandler<Object> ha = (o, v, e) -> { }, hb = (o, v, e) -> { };
+        q.add(1, 0, a, ha);
+        q.add(2, CallFlags.ATOMIC, b, hb);
+        CallRecord<?> x = q.poll();
+        CallRecord<?> y = q.next(x);           // QUICK: nothing recorded, the record still PENDING
+        assertSame(x, y, "the same record, in place");
+        assertTrue(y.busy, "busy throughout");
+        assertEquals(2, y.id);
+        assertTrue(y.atomic());
+        assertSame(b, q.call(y));
+        assertSame(hb, q.handler(y));
+        q.add(3, 0, a, ha);
+        y.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);   // EAGAIN: recorded, delivered
+        y.finish(null, null);
+        y.delivered();
+        CallRecord<?> z = q.next(y);
+        assertSame(x, z, "an EAGAIN call's record, renewed, takes the next too");
+        assertEquals(Outcome.PENDING, z.outcome(), "as new");
+        assertFalse(z.isDone());
+        assertEquals(3, z.id);
+        assertSame(a, q.call(z));
+        CallRecord<Object> handled = new CallRecord<>(4, null, 0, CALL, null, r -> { });
+        q.add(handled);
+        assertSame(handled, q.next(z), "a handle's record is its own");
+        assertFalse(z.busy, "and the loop's record is free meanwhile");
+        assertNull(z.call, "keeping nothing of its last call");
+        q.add(5, 0, a, ha);
+        assertSame(x, q.next(handled), "the loop's record again for the next execute-form call");
+        x.decide(Outcome.IN_PROGRESS, null);   // WouldBlock: its state machine runs on, and the loop's step goes on
+        q.add(6, 0, b, hb);
+        CallRecord<?> w = q.next(x);
+        assertNotSame(x, w, "a record whose call is in flight is not taken in place");
+        assertSame(a, x.call, "and keeps its call's code and handler");
+        assertSame(b, q.call(w));
+        assertNull(q.next(w), "empty");
+    }
+
     /** A request that is its own call and handler, the idiom the execute form is made for. */
     private static final class Request implements Call<Object>, OutcomeHandler<Object> {
         @Override public Object run() { return this; }
