@@ -49,7 +49,8 @@ help:
 	@echo "                   valgrind's callgrind (asys's execute form against the design's steps on a loop,"
 	@echo "                   by compiled method; about 90 s; JAVA=... for another JDK, JVM_OPTIONS='...'"
 	@echo "                   for more options to both contenders' JVMs, KEEP=1 to keep callgrind's files,"
-	@echo "                   removed after a run that succeeds); ends with"
+	@echo "                   removed after a run that succeeds; ANNOTATE=Class::method to read that compiled"
+	@echo "                   method instruction by instruction with each one's count per call, by objdump); ends with"
 	@echo "                   'loop-instructions: asysExecute A, designStepsOnLoop D instructions per quick call"
 	@echo "                   on the loop (callgrind, N calls); asys's own O'"
 	@echo "  make stress      STRESS_CALLS (default 10^7) calls of a realistic mix over 8 identities, checked"
@@ -110,7 +111,7 @@ bench-full:
 
 bench-instructions:
 	$(MVN) -pl bench -am install -Dmaven.test.skip=true
-	$(JAVA) $(if $(KEEP),-Dasys.instructions.keep=true) $(if $(JVM_OPTIONS),'-Dasys.instructions.jvmOptions=$(JVM_OPTIONS)') -cp '$(BENCH_CP)' asys.bench.LoopInstructionsMain
+	$(JAVA) $(if $(KEEP),-Dasys.instructions.keep=true) $(if $(JVM_OPTIONS),'-Dasys.instructions.jvmOptions=$(JVM_OPTIONS)') $(if $(ANNOTATE),'-Dasys.instructions.annotate=$(ANNOTATE)') -cp '$(BENCH_CP)' asys.bench.LoopInstructionsMain
 
 example:
 	$(MVN) -pl impl test-compile

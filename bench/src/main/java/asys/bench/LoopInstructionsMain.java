@@ -47,11 +47,18 @@ import java.util.stream.Stream;
  * way). The counts are therefore a little above those of the code a JVM runs normally. The JIT's
  * recompilations fall at different points in the two runs of a contender, so the total moves a
  * little from one measurement to the next (by a few instructions with the default million calls
- * measured, by tens with a fifth of them), and now and then the JIT compiles a method into more
- * instructions in both runs (twenty to forty more, for the task that submits asys's calls).
+ * measured, by tens with a fifth of them); the JIT compiles a method into more instructions
+ * in one run than another (asys's loop step by up to fifty); and a reference stored into an
+ * array costs G1's barrier more instructions, and a fence, when the full collection left the
+ * array and the referent in different regions (some twenty more per call for the task that
+ * submits asys's calls).
  *
  * <p>More options for both contenders' JVMs: {@code -Dasys.instructions.jvmOptions="..."} (make's
- * {@code JVM_OPTIONS}), after the ones above.
+ * {@code JVM_OPTIONS}), after the ones above. Compiled methods read instruction by instruction:
+ * {@code -Dasys.instructions.annotate=Class::method} (more, separated by commas; make's
+ * {@code ANNOTATE}), which prints, for each contender whose JVM compiled one, the instructions
+ * its code executed at least half as often as the calls measured, each with its count per call
+ * ({@link CompiledCode}).
  *
  * <p>The runs' files (callgrind's, the compilation logs, each JVM's output) are in a temporary
  * folder, removed once the count is made unless {@code -Dasys.instructions.keep=true}; a failed
@@ -70,6 +77,10 @@ public final class LoopInstructionsMain {
      *  separated by spaces; {@code JVM_OPTIONS=...} to make). */
     private static final List<String> JVM_OPTIONS =
             Stream.of(System.getProperty("asys.instructions.jvmOptions", "").trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+    /** Compiled methods to read instruction by instruction ({@code -Dasys.instructions.annotate=Class::method,...},
+     *  each class by its full name; {@code ANNOTATE=...} to make), or none: see {@link CompiledCode}. */
+    private static final List<String> ANNOTATE =
+            Stream.of(System.getProperty("asys.instructions.annotate", "").split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("harness")) {
@@ -120,6 +131,7 @@ public final class LoopInstructionsMain {
                     System.out.printf("  (%.1f of them in code the compilation log places in no compiled method: the breakdown"
                             + " by method is incomplete for %s in this run)%n", unplaced, who);
                 }
+                for (String method : ANNOTATE) annotate(longer, method, 2L * measured * Work.BATCH);
             }
             double asys = perCall.get(CONTENDERS[0]), design = perCall.get(CONTENDERS[1]);
             System.out.printf("loop-instructions: %s %.1f, %s %.1f instructions per quick call on the loop (callgrind, %d calls); asys's own %.1f%n",
@@ -187,6 +199,7 @@ public final class LoopInstructionsMain {
                     java, "-XX:+UnlockDiagnosticVMOptions", "-XX:-ImplicitNullChecks", "-XX:GuaranteedSafepointInterval=0",
                     "-XX:+LogCompilation", "-XX:LogFile=" + dir.resolve("compilation.log"), "-Xbatch"));
             cmd.addAll(JVM_OPTIONS);
+            for (String method : ANNOTATE) cmd.add("-XX:CompileCommand=print," + method);   // its code, as bytes (see CompiledCode)
             cmd.addAll(List.of("-cp", absoluteClassPath(), LoopInstructionsMain.class.getName(),
                     "harness", who, Integer.toString(warm), Integer.toString(measured)));
             process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)   // (a JVM's crash log lands in its run's folder)
@@ -227,6 +240,9 @@ public final class LoopInstructionsMain {
             }
         }
 
+        /** The loop's thread's callgrind file ({@link #loopThread}). */
+        Path loopFile;
+
         /** The loop's thread: the one that ran the most compiled code; its instructions by method. */
         Map<String, Long> loopThread() throws IOException {
             List<Nmethod> code = Nmethod.read(dir.resolve("compilation.log"));
@@ -240,6 +256,7 @@ public final class LoopInstructionsMain {
                     if (compiled > bestCompiled) {
                         bestCompiled = compiled;
                         best = byMethod;
+                        loopFile = f;
                     }
                 }
             }
@@ -296,9 +313,22 @@ public final class LoopInstructionsMain {
      * instruction's address.
      */
     static Map<String, Long> byMethod(Path callgrindFile, List<Nmethod> code) throws IOException {
-        Map<String, String> names = new HashMap<>();
         Map<String, Long> byMethod = new HashMap<>();
         Map<Long, Long> byAddress = new HashMap<>();
+        long own = read(callgrindFile, byAddress);
+        if (own > 0) byMethod.put("(the JVM's and the C library's own code)", own);
+        for (Map.Entry<Long, Long> e : byAddress.entrySet()) {
+            String method = Nmethod.at(code, e.getKey());
+            byMethod.merge(method == null ? UNPLACED : method, e.getValue(), Long::sum);
+        }
+        return byMethod;
+    }
+
+    /** Reads a callgrind file (see {@link #byMethod}): the JIT's code's instructions into
+     *  {@code byAddress}; returns the count of all others. */
+    static long read(Path callgrindFile, Map<Long, Long> byAddress) throws IOException {
+        Map<String, String> names = new HashMap<>();
+        long own = 0;
         String fn = null;
         boolean fnJit = false, callCost = false, positions = false;
         long address = 0;
@@ -332,13 +362,35 @@ public final class LoopInstructionsMain {
             if (t.length < 2 || fn == null) continue;
             long ir = Long.parseLong(t[t.length - 1]);
             if (fnJit) byAddress.merge(address, ir, Long::sum);
-            else byMethod.merge("(the JVM's and the C library's own code)", ir, Long::sum);
+            else own += ir;
         }
-        for (Map.Entry<Long, Long> e : byAddress.entrySet()) {
-            String method = Nmethod.at(code, e.getKey());
-            byMethod.merge(method == null ? UNPLACED : method, e.getValue(), Long::sum);
+        return own;
+    }
+
+    /**
+     * The compiled {@code method} in {@code run}, instruction by instruction: the
+     * compilation that ran most on the loop's thread, its instructions executed at least half as
+     * often as the {@code calls} quick calls {@code run} measured, each with its count per call
+     * (the warm-up's calls that ran in it add to its counts). Needs the JVM's print of the
+     * method ({@code -XX:CompileCommand=print}, added when {@code ANNOTATE} is set) and
+     * {@code objdump}.
+     */
+    private static void annotate(Run run, String method, long calls) throws Exception {
+        List<CompiledCode.Block> blocks = CompiledCode.read(run.dir.resolve("output.txt"), method);
+        if (blocks.isEmpty()) {
+            System.out.printf("  (%s: %s was not compiled by C2 in this contender's run)%n", run.who, method);
+            return;
         }
-        return byMethod;
+        if (!onPath("objdump")) {
+            System.out.printf("  (%s: SKIPPED reading %s, objdump is not installed: Debian's package binutils)%n", run.who, method);
+            return;
+        }
+        Map<Long, Long> counts = new HashMap<>();
+        read(run.loopFile, counts);
+        CompiledCode.Block b = CompiledCode.hottest(blocks, counts);
+        System.out.printf("  %s in %s's longer run, %s, instruction by instruction (executions per measured call):%n",
+                method, run.who, b.header());
+        for (String line : CompiledCode.annotate(b, counts, calls, 0.5)) System.out.println("  " + line);
     }
 
     /** A cost line's instruction address: {@code 0x...}, {@code +n} or {@code -n} from the last
