@@ -20,6 +20,9 @@ class SubmissionQueueTest {
 
     private static final Call<Object> CALL = () -> null;
     private static final OutcomeHandler<Object> HANDLER = (o, v, e) -> { };
+    /** Two calls and their handlers, each its own object. */
+    private static final Call<Object> A = () -> "a", B = () -> "b";
+    private static final OutcomeHandler<Object> HA = (o, v, e) -> { }, HB = (o, v, e) -> { };
 
     @Test
     void callsOfBothFormsComeOutInOrderAcrossGrowthAndWrapping() {
@@ -94,26 +97,24 @@ class SubmissionQueueTest {
     @Test
     void theLoopsRecordLeavesItsCallsCodeAndHandlerInTheirSlotUntilItsCallGoesToAWorker() {
         SubmissionQueue q = new SubmissionQueue(null);
-        Call<Object> a = () -> "a", b = () -> "b";
-        OutcomeHandler<Object> ha = (o, v, e) -> { }, hb = (o, v, e) -> { };
-        q.add(1, 0, a, ha);
-        q.add(2, 0, b, hb);
+        q.add(1, 0, A, HA);
+        q.add(2, 0, B, HB);
         CallRecord<?> x = q.poll();
         assertNull(x.call, "no reference stored into the record");
         assertNull(x.outcomeHandler);
-        assertSame(a, q.call(x));
-        assertSame(ha, q.handler(x));
+        assertSame(A, q.call(x));
+        assertSame(HA, q.handler(x));
         q.unpin();                             // HookFire, before the handoff
-        assertSame(a, x.call, "the record keeps them itself once its call goes to a worker");
-        assertSame(ha, x.outcomeHandler);
-        assertSame(a, q.call(x));
-        assertSame(ha, q.handler(x));
+        assertSame(A, x.call, "the record keeps them itself once its call goes to a worker");
+        assertSame(HA, x.outcomeHandler);
+        assertSame(A, q.call(x));
+        assertSame(HA, q.handler(x));
         CallRecord<?> y = q.poll();
         assertNotSame(x, y);
-        assertSame(b, q.call(y), "the next call's are its own slot's");
-        assertSame(hb, q.handler(y));
-        assertSame(a, q.call(x), "and the blocked call's are still its own");
-        assertSame(ha, q.handler(x));
+        assertSame(B, q.call(y), "the next call's are its own slot's");
+        assertSame(HB, q.handler(y));
+        assertSame(A, q.call(x), "and the blocked call's are still its own");
+        assertSame(HA, q.handler(x));
     }
 
     @Test
@@ -141,21 +142,19 @@ class SubmissionQueueTest {
     }
 
     @Test
-    void theLoopsRecordTakesTheNextExecuteFormCallInPlaceAndLeavesNothingOfTheLastInItsSlot() {
+    void theLoopsRecordTakesTheNextExecuteFormCallInPlaceKeepingNothingOfTheLast() {
         SubmissionQueue q = new SubmissionQueue(null);
-        Call<Object> a = () -> "a", b = () -> "b";
-        OutcomeHandler<Object> ha = (o, v, e) -> { }, hb = (o, v, e) -> { };
-        q.add(1, 0, a, ha);
-        q.add(2, CallFlags.ATOMIC, b, hb);
+        q.add(1, 0, A, HA);
+        q.add(2, CallFlags.ATOMIC, B, HB);
         CallRecord<?> x = q.poll();
         CallRecord<?> y = q.next(x);           // QUICK: nothing recorded, the record still PENDING
         assertSame(x, y, "the same record, in place");
         assertTrue(y.busy, "busy throughout");
         assertEquals(2, y.id);
         assertTrue(y.atomic());
-        assertSame(b, q.call(y));
-        assertSame(hb, q.handler(y));
-        q.add(3, 0, a, ha);
+        assertSame(B, q.call(y));
+        assertSame(HB, q.handler(y));
+        q.add(3, 0, A, HA);
         y.decide(Outcome.EAGAIN, EagainReason.NO_SPARE);   // EAGAIN: recorded, delivered
         y.finish(null, null);
         y.delivered();
@@ -164,20 +163,20 @@ class SubmissionQueueTest {
         assertEquals(Outcome.PENDING, z.outcome(), "as new");
         assertFalse(z.isDone());
         assertEquals(3, z.id);
-        assertSame(a, q.call(z));
+        assertSame(A, q.call(z));
         CallRecord<Object> handled = new CallRecord<>(4, null, 0, CALL, null, r -> { });
         q.add(handled);
         assertSame(handled, q.next(z), "a handle's record is its own");
         assertFalse(z.busy, "and the loop's record is free meanwhile");
         assertNull(z.call, "keeping nothing of its last call");
-        q.add(5, 0, a, ha);
+        q.add(5, 0, A, HA);
         assertSame(x, q.next(handled), "the loop's record again for the next execute-form call");
         x.decide(Outcome.IN_PROGRESS, null);   // WouldBlock: its state machine runs on, and the loop's step goes on
-        q.add(6, 0, b, hb);
+        q.add(6, 0, B, HB);
         CallRecord<?> w = q.next(x);
         assertNotSame(x, w, "a record whose call is in flight is not taken in place");
-        assertSame(a, x.call, "and keeps its call's code and handler");
-        assertSame(b, q.call(w));
+        assertSame(A, x.call, "and keeps its call's code and handler");
+        assertSame(B, q.call(w));
         assertNull(q.next(w), "empty");
     }
 
