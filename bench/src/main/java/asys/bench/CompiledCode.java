@@ -1,10 +1,12 @@
 package asys.bench;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,8 @@ final class CompiledCode {
 
     private static final Pattern CODE_LINE = Pattern.compile("\\s*0x([0-9a-f]+): ([0-9a-f |]+)");
     private static final Pattern COMMENT_LINE = Pattern.compile("\\s*(?:0x([0-9a-f]+): )?(;.*)");
+    /** A line of objdump's: an address, the instruction's bytes, its text. */
+    private static final Pattern DECODED = Pattern.compile("\\s*([0-9a-f]+):\\s+(?:[0-9a-f]{2} )+\\s*(.*)");
 
     private CompiledCode() {}
 
@@ -42,8 +46,8 @@ final class CompiledCode {
             if (!h.startsWith("Compiled method (c2)") || !h.contains(" " + method + " ")) continue;
             int j = i + 1;
             while (j < lines.size() && !lines.get(j).startsWith("[MachCode]")) j++;
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            Map<Long, List<String>> comments = new java.util.HashMap<>();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Map<Long, List<String>> comments = new HashMap<>();
             long from = -1, last = -1;
             for (j++; j < lines.size() && !lines.get(j).startsWith("[/MachCode]"); j++) {
                 String l = lines.get(j);
@@ -103,12 +107,11 @@ final class CompiledCode {
             if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 throw new IOException("objdump failed: " + String.join("\n", decoded));
             }
-            Pattern insn = Pattern.compile("\\s*([0-9a-f]+):\\s+(?:[0-9a-f]{2} )+\\s*(.*)");
             List<String> out = new ArrayList<>();
             double sum = 0;
             int n = 0;
             for (String l : decoded) {
-                Matcher m = insn.matcher(l);
+                Matcher m = DECODED.matcher(l);
                 if (!m.matches()) continue;
                 long at = Long.parseUnsignedLong(m.group(1), 16);
                 double perCall = counts.getOrDefault(at, 0L) / (double) calls;
