@@ -31,6 +31,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * and blocks on a gate; the hook hands the loop to the spare, which runs the probe; the probe takes
  * the second timestamp and opens the gate. The handoff (the difference) is summed in the auxiliary
  * counters {@code handoffNanos} and {@code handoffs}; the primary score is the whole cycle.
+ * {@code asysHandoffRunDelay} takes the same cycle's tail apart: how long, in the handoffs over
+ * 1 µs, the spare was runnable but waiting for a CPU.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -53,6 +55,15 @@ public class HandoffBench {
         CompletableFuture<Void> gate;
         final Runnable probe = () -> {
             handoff = System.nanoTime() - blockedAt;
+            gate.complete(null);
+        };
+        /** The run delays of a run-delay row's cycle: set on the loop before its probe is queued,
+         *  read by the probe (ordered by the loop's queue). */
+        StallProbe.RunDelays runDelays;
+        /** The probe of a run-delay row: its thread's run delay read after its timestamp. */
+        final Runnable runDelayProbe = () -> {
+            handoff = System.nanoTime() - blockedAt;
+            runDelays.afterProbe();
             gate.complete(null);
         };
 
@@ -137,11 +148,30 @@ public class HandoffBench {
         h.idleWallNanos += System.nanoTime() - wall;
     }
 
+    /** A handoff's tail taken apart: beyond the goal's bound, 1 µs. */
+    static final long TAIL_NANOS = 1_000;
+
+    /**
+     * The handoff cycle of {@link #asysHandoff}, and the run delay Linux counts for the thread
+     * that ran the probe (the spare that took the loop over), {@code /proc/thread-self/schedstat},
+     * read on the loop before the call starts and in the probe after its timestamp, so that
+     * neither read is in the handoff: of the handoffs over {@link #TAIL_NANOS}, how long the spare
+     * spent runnable but waiting for a CPU meanwhile ({@link StallProbe.RunDelays}).
+     */
+    @Benchmark
+    public void asysHandoffRunDelay(Loop l, Handoffs h, StallProbe.RunDelays r) throws Exception {
+        l.runDelays = r;
+        cycle(l, h);
+        r.add(l.handoff, TAIL_NANOS);
+    }
+
     private static void cycle(Loop l, Handoffs h) throws Exception {
         l.batch.arm(1);
         l.gate = new CompletableFuture<>();
+        StallProbe.RunDelays delays = l.runDelays;
         l.loop.execute(() -> {
-            l.loop.execute(l.probe);   // ready before the call blocks
+            if (delays != null) delays.before();
+            l.loop.execute(delays == null ? l.probe : l.runDelayProbe);   // ready before the call blocks
             l.loop.submit(() -> {
                 l.blockedAt = System.nanoTime();
                 Blocking.await(l.gate);

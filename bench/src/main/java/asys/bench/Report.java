@@ -315,13 +315,21 @@ final class Report {
                     .append("| its median | ").append(upTo(designP50, HANDOFF_BUCKETS)).append(" |\n");
         }
         md.append('\n');
+        String tail = tail(find("s3-handoff", "asysHandoffRunDelay", "spare", "hot"), "handoffs",
+                "handoffs over " + HandoffBench.TAIL_NANOS / 1000 + " µs", "the spare", "handoff");
+        if (tail != null) {
+            md.append("The hot spare's tail taken apart (`asysHandoffRunDelay`: the same cycle, with the run delay Linux counts ")
+                    .append("for the thread that ran the probe, the spare that took the loop over, `/proc/thread-self/schedstat`, ")
+                    .append("read outside the timestamps): ").append(tail).append(".\n\n");
+        }
         d.addValue(half, "µs", "half unpark ping-pong");
         if (spin != null) d.addValue(spinHalf, "µs", "half spin ping-pong");
         if (design != null) d.addValue(designMean, "µs", "the design's handoff, plain fields");
         barChart(d, "3. Handoff latency", "µs", false, profile + "-s3.png");
         goals.add(new Goal("3", "asys handoff to a hot spare, median", upTo(hotP50, HANDOFF_BUCKETS) + " (mean " + num(hotMean)
                 + " µs; the design's handoff as plain fields: median " + upTo(designP50, HANDOFF_BUCKETS) + ", mean " + num(designMean)
-                + " µs; a cache line: " + num(spinHalf) + " µs)", "≤ 1 µs", hotP50 <= 1_000, "median " + upTo(hotP50, HANDOFF_BUCKETS)));
+                + " µs; a cache line: " + num(spinHalf) + " µs)", "≤ 1 µs", hotP50 <= 1_000, "median " + upTo(hotP50, HANDOFF_BUCKETS),
+                tail == null ? null : "asys's tail: " + tail));
     }
 
     /** CPU cores the process used over the benchmark's busy or idle spells (CPU time ÷ wall time). */
@@ -397,15 +405,20 @@ final class Report {
      * CPU for at least half the delay; null when the row did not run.
      */
     private static String tail(RunResult r) {
+        return tail(r, "samples", "delays over " + StallProbe.RunDelays.TAIL_NANOS / 1000 + " µs", "the woken thread", "delay");
+    }
+
+    /** A run-delay row's tail taken apart, its samples counted in {@code samples}, the tail named
+     *  {@code over}, the thread that ran the probe {@code thread}, each sample a {@code sample}. */
+    private static String tail(RunResult r, String samples, String over, String thread, String sample) {
         if (r == null) return null;
         Map<String, Result> aux = r.getSecondaryResults();
-        double n = score(aux, "samples"), tail = score(aux, "tailSamples"), waiting = score(aux, "tailWaitingForCpu"),
+        double n = score(aux, samples), tail = score(aux, "tailSamples"), waiting = score(aux, "tailWaitingForCpu"),
                 unknown = score(aux, "tailNotMeasured"), delay = score(aux, "tailDelayNanos"), run = score(aux, "tailRunDelayNanos");
-        StringBuilder b = new StringBuilder().append(count(tail)).append(" of ").append(count(n)).append(" delays over ")
-                .append(StallProbe.RunDelays.TAIL_NANOS / 1000).append(" µs");
+        StringBuilder b = new StringBuilder().append(count(tail)).append(" of ").append(count(n)).append(' ').append(over);
         if (tail == 0) return b.toString();
-        b.append(", ").append(count(waiting)).append(" of them with the woken thread runnable and waiting for a CPU for at least half ")
-                .append("the delay, ").append(num(100 * run / delay)).append(" % of their time in all spent so");
+        b.append(", ").append(count(waiting)).append(" of them with ").append(thread).append(" runnable and waiting for a CPU for at least half ")
+                .append("the ").append(sample).append(", ").append(num(100 * run / delay)).append(" % of their time in all spent so");
         if (unknown > 0) b.append(" (").append(count(unknown)).append(" not measured)");
         return b.toString();
     }

@@ -186,10 +186,11 @@ public abstract class StallProbe {
 
     /**
      * The tail of a loop-side sample taken apart, summed over an iteration: for each delay over
-     * {@link #TAIL_NANOS}, how long the thread that ran the probe spent runnable but waiting for a
-     * CPU meanwhile (Linux's run delay, the second figure of {@code /proc/thread-self/schedstat},
-     * read before the first timestamp and after the second, so neither read is in the delay).
-     * Where the file is absent the tail is counted as not measured.
+     * {@link #TAIL_NANOS} (or the bound its scenario gives), how long the thread that ran the
+     * probe spent runnable but waiting for a CPU meanwhile (Linux's run delay, the second figure
+     * of {@code /proc/thread-self/schedstat}, read before the first timestamp and after the
+     * second, so neither read is in the delay). Where the file is absent the tail is counted as
+     * not measured.
      */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -254,8 +255,12 @@ public abstract class StallProbe {
             }
         }
 
-        void add(long delay) {
-            if (delay <= TAIL_NANOS) return;
+        void add(long delay) { add(delay, TAIL_NANOS); }
+
+        /** A sample's delay, its tail those over {@code tailNanos} (a scenario's own bound: the
+         *  handoff's goal, 1 µs, for scenario 3). */
+        void add(long delay, long tailNanos) {
+            if (delay <= tailNanos) return;
             tailSamples++;
             tailDelayNanos += delay;
             long waited = probeRunDelay;
