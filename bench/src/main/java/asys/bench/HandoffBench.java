@@ -47,6 +47,14 @@ public class HandoffBench {
          *  2 ms spins, see {@link asys.runtime.RuntimeBuilder#hotSpare}). */
         @Param({"parked", "spinning", "hot"})
         public String spare;
+        /** The stack probe before each handoff ({@code KThread.reserveStack}): {@code on} as
+         *  shipped; {@code off} (by {@code -p stackProbe=off}, for a measurement only: a call that
+         *  blocks at the edge of its stack could then overflow partway through its handoff) shows
+         *  what the probe adds to the handoff. */
+        @Param({"on"})
+        public String stackProbe;
+        /** The probe's frames as shipped, put back at tear-down. */
+        private int stackFrames = -1;
         AsysRuntime rt;
         Identity loop;
         final Work.Batch batch = new Work.Batch();
@@ -76,13 +84,33 @@ public class HandoffBench {
                 case "hot" -> b.hotSpare(Duration.ofMillis(2));
                 default -> throw new IllegalArgumentException("spare: parked, spinning or hot, not " + spare);
             }
+            switch (stackProbe) {
+                case "on" -> { }
+                case "off" -> stackFrames = setStackFrames(0);
+                default -> throw new IllegalArgumentException("stackProbe: on or off, not " + stackProbe);
+            }
             rt = b.build();
             loop = rt.newIdentity("handoff");
         }
 
         @TearDown
         public void tearDown() {
+            if (stackFrames >= 0) setStackFrames(stackFrames);
             if (!rt.close(Duration.ofSeconds(30))) throw new IllegalStateException("asys runtime did not close in 30 s");
+        }
+
+        /** Sets the runtime's stack probe depth ({@code KThread.stackFrames}, package-private);
+         *  returns the one it had. */
+        private static int setStackFrames(int frames) {
+            try {
+                var f = Class.forName("asys.runtime.KThread").getDeclaredField("stackFrames");
+                f.setAccessible(true);
+                int was = f.getInt(null);
+                f.setInt(null, frames);
+                return was;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the runtime's stack probe depth (KThread.stackFrames) cannot be set", e);
+            }
         }
     }
 

@@ -534,9 +534,10 @@ final class KThread implements Runnable {
         s.handOff(u, x);
     }
 
-    /** Frames {@link #reserveStack} touches below the hook fire's own. Not final for one reason:
-     *  Lincheck's model checker reads the probe's recursion as a livelock, so its tests of the
-     *  handoff (which is not about the stack) turn the probe off while they run. */
+    /** Frames {@link #reserveStack} touches below the hook fire's own. Not final for two readers
+     *  that turn the probe off while they run: Lincheck's model checker, which reads the probe's
+     *  recursion as a livelock (its tests of the handoff are not about the stack), and the
+     *  handoff benchmark's {@code stackProbe=off}, which measures what the probe costs. */
     static int stackFrames = 128;
 
     /**
