@@ -4,8 +4,8 @@ import java.util.Set;
 
 /**
  * The fault build's switches: deliberate mistakes, for the conformance suite's teeth. Each (but
- * four, see {@link #POST_NOT_FAILURE_ATOMIC}, {@link #RECORD_REUSED_IN_FLIGHT},
- * {@link #HOT_SPARE_LOSES_WAKEUP} and {@link #TASK_LOST_AT_CLOSE}) is the twin of a broken
+ * five, see {@link #POST_NOT_FAILURE_ATOMIC}, {@link #RECORD_REUSED_IN_FLIGHT},
+ * {@link #HOT_SPARE_LOSES_WAKEUP}, {@link #TASK_LOST_AT_CLOSE} and {@link #NO_STACK_PROBE}) is the twin of a broken
  * variant of the spec (the same name as the spec's constant Fault) and must be caught by trace
  * validation or by a property.
  * Chosen with {@code -Dasys.fault=NAME}. This class is not in the production jar: the build
@@ -17,7 +17,7 @@ final class Fault {
 
     static final Set<String> NAMES = Set.of("none", "NoHookCheck", "HookKeptOnFastPath", "QuickPosts",
             "AwaitNotAtomic", "PoolBeforePost", "HookKeptAtFire", "PostNotFailureAtomic", "KeepAliveRacesReserve",
-            "HeldSpareShared", "RecordReusedInFlight", "HotSpareLosesWakeup", "TaskLostAtClose");
+            "HeldSpareShared", "RecordReusedInFlight", "HotSpareLosesWakeup", "TaskLostAtClose", "NoStackProbe");
 
     static final String NAME = System.getProperty("asys.fault", "none");
 
@@ -64,6 +64,11 @@ final class Fault {
      *  refused. The spec has no tasks, so this one has no twin there: {@code CloseRaceMain}'s
      *  ExactlyOneOutcome must catch it. */
     static final boolean TASK_LOST_AT_CLOSE = NAME.equals("TaskLostAtClose");
+    /** HookFire does not make sure of the stack its handoff needs before its point of no return
+     *  (no {@code reserveStack}): a call that blocks at the edge of its stack overflows partway
+     *  through its handoff, which leaves its identity with no carrier. The spec has no stacks, so
+     *  this one has no twin there: {@code StackEdgeMain}'s ExactlyOneOutcome must catch it. */
+    static final boolean NO_STACK_PROBE = NAME.equals("NoStackProbe");
     /** With {@code -Dasys.fault.wideCloseWindow=true} (beside any fault, or none): a task's queueing
      *  waits a moment after its check of a close, so that a close lands in between. Not a mistake:
      *  the control run meets the race the runtime must handle. */

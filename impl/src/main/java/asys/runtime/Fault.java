@@ -34,6 +34,8 @@ final class Fault {
     static final boolean HOT_SPARE_LOSES_WAKEUP = false;
     /** A task queued from another thread as its identity closes is not looked at again. */
     static final boolean TASK_LOST_AT_CLOSE = false;
+    /** HookFire does not make sure of the stack its handoff needs before its point of no return. */
+    static final boolean NO_STACK_PROBE = false;
     /** Widens the window between a task's check of a close and its queueing (not a mistake: the
      *  control run meets the race too). */
     static final boolean WIDE_CLOSE_WINDOW = false;

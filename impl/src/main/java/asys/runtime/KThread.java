@@ -494,7 +494,7 @@ final class KThread implements Runnable {
         CallRecord<?> x = current;
         // Everything that can fail comes first, and a failure here leaves everything as it was:
         // the stack the handoff needs reserved, the event written.
-        reserveStack();
+        if (!Fault.NO_STACK_PROBE) reserveStack();
         int spareId = spare.id;
         Tracer.step(runtime.tracer, KThread::hookFire, this, x, via(site), siteName(site));
         u.lane.handedOver();   // the lane may be hot: its next spares spin (see hot()); after the handoff, not in its way

@@ -88,6 +88,16 @@ class TeethTest {
                 "-Dasys.fault.wideCloseWindow=true");
     }
 
+    /** The handoff's stack has teeth: without the stack probe before HookFire's point of no return
+     *  (NoStackProbe), a call that blocks at the edge of its stack overflows partway through its
+     *  handoff and never gets its outcome; the control, the same calls, gets every outcome. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"none", "NoStackProbe"})
+    void aHandoffThatOverflowsItsStackIsCaught(String fault) throws Exception {
+        caughtByItsProgram(StackEdgeMain.class, "stack edge", fault, "ExactlyOneOutcome",
+                "leave a call that blocks at the edge of its stack with no outcome");
+    }
+
     /**
      * Runs {@code program} (usage: PROGRAM DIR ROUNDS, writing violations.txt in DIR) for 20 rounds
      * in a child JVM on the fault build with {@code fault} switched on: the control ("none") must
