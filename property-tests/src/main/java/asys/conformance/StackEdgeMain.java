@@ -54,9 +54,9 @@ public final class StackEdgeMain {
             Identity u = rt.newIdentity("edge");
             String edge = outcome(u, () -> blockAtTheEdgeOfTheStack(0)), next;
             if (edge != null) {
-                violations.add("ExactlyOneOutcome: round " + r + ": the call that blocked at the edge of its stack " + edge);
+                violations.add(edge.replace("%s", "round " + r + ": the call that blocked at the edge of its stack"));
             } else if ((next = outcome(u, () -> { Blocking.sleep(Duration.ofMillis(1)); return 0; })) != null) {
-                violations.add("ExactlyOneOutcome: round " + r + ": the call after the one that blocked at the edge of its stack " + next);
+                violations.add(next.replace("%s", "round " + r + ": the call after the one that blocked at the edge of its stack"));
             } else if (!rt.close(Duration.ofSeconds(5))) {
                 violations.add("Close: round " + r + ": the runtime did not close within 5 s");
             }
@@ -68,8 +68,8 @@ public final class StackEdgeMain {
         System.exit(0);   // a faulty runtime may leave threads behind
     }
 
-    /** Submits {@code call} on {@code u}'s loop; null when it got its value within 5 s, else
-     *  what went wrong. */
+    /** Submits {@code call} on {@code u}'s loop; null when it got its value within 5 s, else the
+     *  property broken and what went wrong, {@code %s} standing for the call. */
     private static String outcome(Identity u, Call<Integer> call) throws InterruptedException {
         CompletableFuture<CallHandle<Integer>> submitted = new CompletableFuture<>();
         u.execute(() -> submitted.complete(u.submit(call, h -> { })));
@@ -77,9 +77,9 @@ public final class StackEdgeMain {
             submitted.get(5, TimeUnit.SECONDS).future().get(5, TimeUnit.SECONDS);
             return null;
         } catch (TimeoutException e) {
-            return "had no outcome within 5 s";
+            return "ExactlyOneOutcome: %s had no outcome within 5 s";
         } catch (ExecutionException e) {
-            return "failed: " + e.getCause();
+            return "Result: %s failed: " + e.getCause();
         }
     }
 }
