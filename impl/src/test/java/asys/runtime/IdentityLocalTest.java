@@ -106,4 +106,33 @@ class IdentityLocalTest {
             assertEquals(n, u.submit(() -> count.get()[0]).get(10, TimeUnit.SECONDS));
         }
     }
+    @Test
+    void eachOfManyLocalsKeepsItsOwnValueNullIncludedAndItsRemovalTouchesNoOther() throws Exception {
+        int n = 150;   // past two words of the set's bits, whatever index the first one gets
+        int[] made = new int[n];
+        java.util.List<IdentityLocal<String>> locals = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            locals.add(IdentityLocal.withInitial(() -> { made[k]++; return "initial " + k; }));
+        }
+        try (Harness h = new Harness()) {
+            Identity u = h.rt.newIdentity("u");
+            String[] seen = u.submit(() -> {
+                for (int i = 0; i < n; i++) {
+                    if (i % 3 == 0) locals.get(i).set("set " + i);
+                    else if (i % 3 == 1) locals.get(i).set(null);   // set to null: not the initial value
+                }
+                for (int i = 0; i < n; i += 7) locals.get(i).remove();   // removed: made anew on the next read
+                String[] v = new String[n];
+                for (int i = 0; i < n; i++) v[i] = locals.get(i).get();
+                return v;
+            }).get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < n; i++) {
+                boolean removed = i % 7 == 0;
+                String expected = removed || i % 3 == 2 ? "initial " + i : i % 3 == 0 ? "set " + i : null;
+                assertEquals(expected, seen[i], "local " + i);
+                assertEquals(expected != null && expected.startsWith("initial") ? 1 : 0, made[i], "initial values made for local " + i);
+            }
+        }
+    }
 }

@@ -144,4 +144,26 @@ class RuntimeSurfaceTest {
             assertEquals(java.util.Map.of(), rt.automaticHookFires());
         }
     }
+    @Test
+    void everySettingOfTheBuilderReturnsTheBuilderSoThatSettingsChain() throws Exception {
+        java.util.Map<Class<?>, Object> valid = java.util.Map.of(
+                int.class, 1,
+                boolean.class, true,
+                Duration.class, Duration.ofMillis(1),
+                java.util.concurrent.ThreadFactory.class, (java.util.concurrent.ThreadFactory) Thread::new,
+                TraceSink.class, (TraceSink) line -> { },
+                java.util.function.Consumer.class, (java.util.function.Consumer<Stall>) stall -> { },
+                java.util.function.BiConsumer.class, (java.util.function.BiConsumer<String, Throwable>) (what, t) -> { });
+        RuntimeBuilder b = AsysRuntime.builder();
+        int settings = 0;
+        for (java.lang.reflect.Method m : RuntimeBuilder.class.getDeclaredMethods()) {
+            if (m.getReturnType() != RuntimeBuilder.class || m.getParameterCount() != 1 || m.isSynthetic()) continue;
+            Object arg = valid.get(m.getParameterTypes()[0]);
+            assertTrue(arg != null, "a valid value for " + m);
+            m.setAccessible(true);
+            assertSame(b, m.invoke(b, arg), m.getName() + " returns the builder");
+            settings++;
+        }
+        assertTrue(settings >= 19, "the builder's settings, all of them seen: " + settings);
+    }
 }

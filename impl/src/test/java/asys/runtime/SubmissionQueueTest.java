@@ -180,6 +180,32 @@ class SubmissionQueueTest {
         assertNull(q.next(w), "empty");
     }
 
+    @Test
+    void aQuickCallsRecordLeftPendingAsTheFastPathLeavesItIsTakenAgainWithTheNextCallsOwnFlags() {
+        SubmissionQueue q = new SubmissionQueue(null);
+        q.add(1, CallFlags.NONBLOCK, A, HA);
+        CallRecord<?> x = q.poll();
+        assertTrue(x.nonblock(), "call 1 is NONBLOCK");
+        assertFalse(x.atomic(), "and not ATOMIC");
+        q.ran(x);                              // QUICK on the fast path: no outcome recorded, still PENDING
+        assertFalse(x.busy, "free again");
+        q.add(2, CallFlags.NONE, B, HB);
+        CallRecord<?> y = q.poll();
+        assertSame(x, y, "the loop's record, taken again: no new one per quick call");
+        assertEquals(2, y.id);
+        assertFalse(y.nonblock(), "call 2 has no flags");
+        assertFalse(y.atomic(), "call 2 has no flags");
+        assertSame(B, q.call(y));
+    }
+
+    @Test
+    void aQueueThatNeverGrewKeepsItsSlotsWhenTheLoopIdles() {
+        SubmissionQueue q = new SubmissionQueue(null);
+        int slots = q.capacity();
+        q.trim();
+        assertEquals(slots, q.capacity(), "trim only shrinks a queue grown past the kept slots");
+    }
+
     /** A request that is its own call and handler, the idiom the execute form is made for. */
     private static final class Request implements Call<Object>, OutcomeHandler<Object> {
         @Override public Object run() { return this; }
