@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -106,11 +108,12 @@ class IdentityLocalTest {
             assertEquals(n, u.submit(() -> count.get()[0]).get(10, TimeUnit.SECONDS));
         }
     }
+
     @Test
     void eachOfManyLocalsKeepsItsOwnValueNullIncludedAndItsRemovalTouchesNoOther() throws Exception {
         int n = 150;   // past two words of the set's bits, whatever index the first one gets
         int[] made = new int[n];
-        java.util.List<IdentityLocal<String>> locals = new java.util.ArrayList<>();
+        List<IdentityLocal<String>> locals = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int k = i;
             locals.add(IdentityLocal.withInitial(() -> { made[k]++; return "initial " + k; }));

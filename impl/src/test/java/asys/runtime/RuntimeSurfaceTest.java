@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** What a user sees of a runtime besides calls: counters, names, defaults. */
@@ -144,19 +149,20 @@ class RuntimeSurfaceTest {
             assertEquals(java.util.Map.of(), rt.automaticHookFires());
         }
     }
+
     @Test
     void everySettingOfTheBuilderReturnsTheBuilderSoThatSettingsChain() throws Exception {
-        java.util.Map<Class<?>, Object> valid = java.util.Map.of(
+        Map<Class<?>, Object> valid = Map.of(
                 int.class, 1,
                 boolean.class, true,
                 Duration.class, Duration.ofMillis(1),
-                java.util.concurrent.ThreadFactory.class, (java.util.concurrent.ThreadFactory) Thread::new,
+                ThreadFactory.class, (ThreadFactory) Thread::new,
                 TraceSink.class, (TraceSink) line -> { },
-                java.util.function.Consumer.class, (java.util.function.Consumer<Stall>) stall -> { },
-                java.util.function.BiConsumer.class, (java.util.function.BiConsumer<String, Throwable>) (what, t) -> { });
+                Consumer.class, (Consumer<Stall>) stall -> { },
+                BiConsumer.class, (BiConsumer<String, Throwable>) (what, t) -> { });
         RuntimeBuilder b = AsysRuntime.builder();
         int settings = 0;
-        for (java.lang.reflect.Method m : RuntimeBuilder.class.getDeclaredMethods()) {
+        for (Method m : RuntimeBuilder.class.getDeclaredMethods()) {
             if (m.getReturnType() != RuntimeBuilder.class || m.getParameterCount() != 1 || m.isSynthetic()) continue;
             Object arg = valid.get(m.getParameterTypes()[0]);
             assertTrue(arg != null, "a valid value for " + m);
