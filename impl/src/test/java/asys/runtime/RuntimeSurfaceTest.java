@@ -115,10 +115,8 @@ class RuntimeSurfaceTest {
     }
 
     @Test
-    void theBuilderChainsAndTheDefaultErrorHandlerLogsAnErrorThroughSystemLogger() throws Exception {
-        RuntimeBuilder b = AsysRuntime.builder();
-        assertSame(b, b.spinBeforePark(Duration.ofNanos(5_000)));
-        assertSame(b, b.lanes(1));
+    void theDefaultErrorHandlerLogsAnErrorThroughSystemLogger() throws Exception {
+        RuntimeBuilder b = AsysRuntime.builder().spinBeforePark(Duration.ofNanos(5_000)).lanes(1);
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger("asys");   // System.Logger's default backend
         List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Handler h = new java.util.logging.Handler() {
